@@ -1,0 +1,67 @@
+"""The gateway: the only HTTP entry of the platform."""
+import logging
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+from flask import Flask  # noqa: E402
+from flask_smorest import Api  # noqa: E402
+
+from ausm_common.config import amqp_uri, env, env_bool, env_int, sandbox_enabled  # noqa: E402
+from ausm_common.rpc import RpcPool  # noqa: E402
+from ausm_common.storage import ObjectStore  # noqa: E402
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=env("SECRET_KEY", "dev-only-secret-change-me"),
+        AMQP_URI=amqp_uri(),
+        SANDBOX=sandbox_enabled(),
+        RPC_TIMEOUT=float(env("RPC_TIMEOUT", "10")),
+        RPC_POOL_SIZE=env_int("RPC_POOL_SIZE", 32),
+        COOKIE_SECURE=env_bool("COOKIE_SECURE", False),
+        SESSION_MAX_AGE=2 * 3600,
+        TRUSTED_PROXY_HOPS=env_int("TRUSTED_PROXY_HOPS", 0),
+        MAX_UPLOAD_BYTES=env_int("MAX_UPLOAD_BYTES", 8 * 1024 * 1024),
+        MAX_CONTENT_LENGTH=env_int("MAX_REQUEST_BYTES", 30 * 1024 * 1024),
+        API_TITLE="全国会计人员统一服务管理平台 API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_AS_ASCII=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+    logging.basicConfig(level=env("LOG_LEVEL", "INFO"))
+
+    app.extensions["rpc_pool"] = RpcPool(app.config["AMQP_URI"], size=app.config["RPC_POOL_SIZE"],
+                                         timeout=app.config["RPC_TIMEOUT"])
+    app.extensions["health_pool"] = RpcPool(app.config["AMQP_URI"], size=4, timeout=3)
+    app.extensions["object_store"] = ObjectStore.from_env()
+
+    from . import errors, files, health, pages
+    from .api import identity
+    from .auth import check_csrf, ensure_csrf_cookie
+
+    api = Api(app)
+    api.register_blueprint(identity.blp)
+    app.register_blueprint(health.blp)
+    app.register_blueprint(files.blp)
+    app.register_blueprint(pages.blp)
+    if app.config["SANDBOX"]:
+        from . import sandbox
+        app.register_blueprint(sandbox.blp)
+    errors.register(app)
+    app.before_request(check_csrf)
+    app.after_request(ensure_csrf_cookie)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app

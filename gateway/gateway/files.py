@@ -1,0 +1,19 @@
+"""Short-lived links to stored files, minted by the service that decided who may see them."""
+from flask import Blueprint, Response, abort, current_app, request
+
+from ausm_common.config import file_link_secret
+from ausm_common.tokens import check_file_link
+from ausm_common.uploads import CONTENT_TYPES, sniff
+
+blp = Blueprint("files", __name__)
+
+
+@blp.route("/files/<path:key>")
+def serve(key):
+    if not check_file_link(file_link_secret(), key, request.args.get("expires", ""), request.args.get("sig", "")):
+        abort(403)
+    data = current_app.extensions["object_store"].get(key)
+    response = Response(data, mimetype=CONTENT_TYPES.get(sniff(data), "application/octet-stream"))
+    response.headers["Cache-Control"] = "private, max-age=60"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,163 @@
+"""HTTP shapes of the JSON API (the services check the content again)."""
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+
+class In(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+def s(max_len=64, **kw):
+    return fields.String(validate=validate.Length(max=max_len), **kw)
+
+
+class CaptchaOut(Schema):
+    captcha_id = fields.String()
+    image = fields.String(metadata={"description": "data: URL of a PNG image"})
+    expires_in = fields.Integer()
+
+
+class SmsCodeIn(In):
+    phone = s(20, required=True)
+    purpose = s(20, required=True, metadata={"description": "register | reset_password | change_phone"})
+
+
+class SmsCodeOut(Schema):
+    phone = fields.String()
+    status = fields.String(metadata={"description": "sent | delivered | failed"})
+    sent_at = fields.String()
+    resend_after = fields.Integer()
+    expires_in = fields.Integer()
+
+
+class RegisterIn(In):
+    id_type = s(24, required=True)
+    id_number = s(32, required=True)
+    name = s(50, required=True)
+    password = s(64, required=True)
+    password_confirm = s(64, required=True)
+    phone = s(20, required=True)
+    sms_code = s(8, required=True)
+    nationality = s(3, load_default=None, allow_none=True)
+
+
+class AccountOut(Schema):
+    id = fields.String()
+    id_type = fields.String()
+    id_type_label = fields.String()
+    id_number = fields.String(metadata={"description": "masked"})
+    name = fields.String(metadata={"description": "masked"})
+    gender = fields.String(allow_none=True)
+    birth_date = fields.String(allow_none=True)
+    phone = fields.String(metadata={"description": "masked"})
+    realname_status = fields.String()
+    realname_method = fields.String(allow_none=True)
+    wechat_bound = fields.Boolean()
+    wechat_nickname = fields.String(allow_none=True)
+    created_at = fields.String()
+
+
+class LoginIn(In):
+    login = s(64, required=True, metadata={"description": "证件号码或手机号（工作人员为用户名）"})
+    password = s(64, required=True)
+    captcha_id = s(32, required=True)
+    captcha_answer = s(8, required=True)
+    transport = s(8, load_default="cookie", validate=validate.OneOf(["cookie", "bearer"]))
+
+
+class SessionOut(Schema):
+    token = fields.String(metadata={"description": "only for transport=bearer"})
+    expires_at = fields.String()
+    transport = fields.String()
+    account = fields.Nested(AccountOut)
+    staff = fields.Dict()
+
+
+class ResetPasswordIn(In):
+    id_type = s(24, load_default="mainland_id")
+    id_number = s(32, required=True)
+    name = s(50, required=True)
+    phone = s(20, required=True)
+    sms_code = s(8, required=True)
+    password = s(64, required=True)
+    password_confirm = s(64, required=True)
+
+
+class ChangePhoneIn(In):
+    phone = s(20, required=True)
+    sms_code = s(8, required=True)
+
+
+class LoginEventOut(Schema):
+    at = fields.String()
+    client = fields.String()
+    user_agent = fields.String(allow_none=True)
+    method = fields.String()
+    success = fields.Boolean()
+
+
+class RealnameRequestOut(Schema):
+    id = fields.String()
+    method = fields.String()
+    status = fields.String()
+    region_code = fields.String(allow_none=True)
+    region_name = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    submitted_at = fields.String()
+    decided_at = fields.String(allow_none=True)
+    applicant = fields.Dict()
+    photos = fields.Dict()
+    history = fields.List(fields.Dict())
+
+
+class RealnameStatusOut(Schema):
+    status = fields.String()
+    method = fields.String(allow_none=True)
+    latest = fields.Nested(RealnameRequestOut, allow_none=True)
+
+
+class OnlineRealnameForm(In):
+    region_code = s(6, required=True)
+
+
+class RegionOut(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class RedirectOut(Schema):
+    redirect_url = fields.String()
+    state = fields.String()
+
+
+class DecisionIn(In):
+    approve = fields.Boolean(required=True)
+    reason = s(500, load_default=None, allow_none=True)
+
+
+class WechatTicketIn(In):
+    purpose = s(8, required=True, validate=validate.OneOf(["login", "bind"]))
+
+
+class WechatTicketOut(Schema):
+    state = fields.String()
+    qr_url = fields.String()
+    expires_in = fields.Integer()
+
+
+class WechatStatusOut(Schema):
+    status = fields.String()
+    purpose = fields.String()
+    message = fields.String(allow_none=True)
+
+
+class StaffIn(In):
+    username = s(64, required=True)
+    name = s(64, required=True)
+    department_code = s(6, required=True)
+    roles = fields.List(fields.String(), load_default=lambda: ["realname_reviewer"])
+    password = s(64, required=True)
+
+
+class OkOut(Schema):
+    ok = fields.Boolean()

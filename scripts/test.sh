@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# make test: every tier, preparing what it needs. Tiers run as separate pytest processes
+# because the integration tier monkey-patches with eventlet and the browser tier must not.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+tier=${1:-all}
+export SANDBOX=true
+
+run_unit() { pytest -q tests/unit; }
+run_integration() {
+  bash scripts/ensure-infra.sh postgres
+  bash scripts/ensure-infra.sh rabbitmq
+  pytest -q -p no:cacheprovider tests/integration
+}
+run_e2e() {
+  bash scripts/ensure-infra.sh postgres
+  bash scripts/ensure-infra.sh rabbitmq
+  bash scripts/ensure-infra.sh chromium
+  pytest -q -p no:cacheprovider tests/e2e
+}
+case "$tier" in
+  unit) run_unit ;;
+  integration) run_integration ;;
+  e2e) run_e2e ;;
+  all) run_unit; run_integration; run_e2e ;;
+  *) echo "usage: test.sh unit|integration|e2e|all" >&2; exit 2 ;;
+esac

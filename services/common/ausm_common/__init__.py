@@ -1,0 +1,1 @@
+"""Shared kit: small and stable. No models or schemas of any service live here."""

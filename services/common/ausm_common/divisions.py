@@ -1,0 +1,97 @@
+"""Administrative divisions (GB/T 2260), names from python-stdnum's maintained data.
+
+stdnum keeps historic names as "[-1980]旅大市,[1981-]大连市"; the current name is the
+entry whose range is still open.
+"""
+import re
+from functools import lru_cache
+
+from stdnum import numdb
+
+# Province-level prefixes of §8.1 (71 Taiwan, 81 Hong Kong, 82 Macau included).
+PROVINCE_PREFIXES = tuple(f"{n}" for n in (list(range(11, 16)) + list(range(21, 24)) + list(range(31, 38))
+                                            + list(range(41, 47)) + list(range(50, 55)) + list(range(61, 66))
+                                            + [71, 81, 82]))
+# 计划单列市: separate exam regions in the manuals' table (大连市 sits beside 辽宁省).
+SEPARATE_PLAN_CITIES = {"210200": "大连市", "370200": "青岛市", "330200": "宁波市", "350200": "厦门市",
+                        "440300": "深圳市"}
+NATIONAL = "000000"
+_RANGE = re.compile(r"^\[(\d{4})?-(\d{4})?\](.*)$")
+
+
+def current_name(raw: str) -> str | None:
+    """Pick the open-ended (current) name out of stdnum's history notation."""
+    candidates = []
+    for part in raw.split(","):
+        match = _RANGE.match(part.strip())
+        if not match:
+            candidates.append((9999, part.strip()))
+        elif match.group(2) is None:
+            candidates.append((int(match.group(1) or 0), match.group(3)))
+    return max(candidates)[1] if candidates else None
+
+
+@lru_cache(maxsize=None)
+def _db():
+    return numdb.get("cn/loc")
+
+
+@lru_cache(maxsize=None)
+def name_of(code: str) -> str | None:
+    """Current name of a 6-digit code (province, prefecture or county), None if abolished or unknown."""
+    if code == NATIONAL:
+        return "中华人民共和国财政部"
+    if not re.fullmatch(r"\d{6}", code or ""):
+        return None
+    parts = dict((k, v) for k, v in ((list(d.keys())[0], list(d.values())[0]) for _, d in _db().info(code) if d))
+    province = parts.get("province")
+    if code.endswith("0000"):
+        return province
+    county = parts.get("county")
+    return current_name(county) if county else None
+
+
+def province_code(code: str) -> str:
+    return code[:2] + "0000"
+
+
+def level_of(code: str) -> str:
+    if code == NATIONAL:
+        return "national"
+    if code.endswith("0000"):
+        return "province"
+    if code.endswith("00") or code in SEPARATE_PLAN_CITIES:
+        return "city"
+    return "county"
+
+
+@lru_cache(maxsize=None)
+def provinces() -> tuple[tuple[str, str], ...]:
+    out = []
+    for prefix in PROVINCE_PREFIXES:
+        name = name_of(prefix + "0000")
+        if name:
+            out.append((prefix + "0000", name))
+    return tuple(out)
+
+
+def full_name(code: str) -> str:
+    """e.g. 浙江省杭州市上城区 for 330102."""
+    names = []
+    for candidate in dict.fromkeys((province_code(code), code[:4] + "00", code)):
+        name = name_of(candidate)
+        if name and name not in names:
+            names.append(name)
+    return "".join(names)
+
+
+def within(code: str, jurisdiction: str) -> bool:
+    """Does `code` fall under the department `jurisdiction` (national > province > city > county)?"""
+    if jurisdiction == NATIONAL:
+        return True
+    level = level_of(jurisdiction)
+    if level == "province":
+        return code[:2] == jurisdiction[:2]
+    if level == "city":
+        return code[:4] == jurisdiction[:4]
+    return code == jurisdiction

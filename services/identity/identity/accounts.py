@@ -1,0 +1,150 @@
+"""Accounts: registration, login, password reset, personal center."""
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ausm_common.errors import Conflict, NotAuthenticated, ValidationFailed
+
+from . import auth, domain
+from .models import Account, LoginEvent, StaffAccount
+
+LOGIN_FAILED = "账号或密码错误"   # the same words for an unknown account and a wrong password
+
+
+def password_hasher(config: dict) -> PasswordHasher:
+    params = config.get("ARGON2", {})
+    return PasswordHasher(time_cost=int(params.get("time_cost", 2)),
+                          memory_cost=int(params.get("memory_cost", 19456)),
+                          parallelism=int(params.get("parallelism", 1)))
+
+
+def person_view(account: Account) -> dict:
+    """What a person sees of themselves: masked by default."""
+    return {
+        "id": account.id,
+        "id_type": account.id_type,
+        "id_type_label": domain.ID_TYPE_LABELS[account.id_type],
+        "id_number": domain.mask_id_number(account.id_number),
+        "name": domain.mask_name(account.name),
+        "gender": account.gender,
+        "birth_date": account.birth_date.isoformat() if account.birth_date else None,
+        "phone": domain.mask_phone(account.phone),
+        "realname_status": account.realname_status,
+        "realname_method": account.realname_method,
+        "wechat_bound": bool(account.wechat_openid),
+        "wechat_nickname": account.wechat_nickname,
+        "created_at": account.created_at.isoformat(),
+    }
+
+
+def staff_view(staff: StaffAccount) -> dict:
+    return {"id": staff.id, "username": staff.username, "name": staff.name,
+            "department_code": staff.department_code, "department_name": staff.department_name,
+            "level": staff.level, "roles": list(staff.roles or [])}
+
+
+def _duplicate_check(session, info, phone):
+    if session.scalar(select(Account.id).where(Account.dedupe_key == info.dedupe_key)):
+        raise Conflict("ACCOUNT_EXISTS", "该证件号码已注册，请直接登录；如忘记密码请使用“忘记密码”找回",
+                       {"id_number": "该证件号码已注册"})
+    if session.scalar(select(Account.id).where(Account.phone == phone)):
+        raise Conflict("PHONE_TAKEN", "该手机号已被其他账号使用，请更换手机号",
+                       {"phone": "该手机号已被其他账号使用"})
+
+
+def register(session, hasher, data: dict, now) -> Account:
+    """All checks first, the SMS code last, then one insert: nothing is half-saved."""
+    info = domain.validate_id_number(data["id_type"], data["id_number"], now.date())
+    if info.birth_date:
+        domain.check_registration_age(info.birth_date, now.date())
+    name = domain.validate_name(data["name"])
+    phone = domain.normalize_phone(data["phone"])
+    domain.check_password(data["password"], id_number=info.id_number, phone=phone)
+    domain.check_password_confirm(data["password"], data["password_confirm"])
+    if info.id_type == "foreign_passport" and not data.get("nationality"):
+        raise ValidationFailed("NATIONALITY_REQUIRED", "护照（外国）注册请选择国籍", {"nationality": "请选择国籍"})
+    _duplicate_check(session, info, phone)
+    auth.consume_sms_code(session, phone, "register", data["sms_code"], now)
+    account = Account(id_type=info.id_type, id_number=info.id_number, dedupe_key=info.dedupe_key,
+                      nationality=data.get("nationality"), name=name, gender=info.gender,
+                      birth_date=info.birth_date, phone=phone, password_hash=hasher.hash(data["password"]),
+                      created_at=now)
+    session.add(account)
+    try:
+        session.flush()
+    except IntegrityError:   # a concurrent registration won the race
+        session.rollback()
+        _duplicate_check(session, info, phone)
+        raise
+    return account
+
+
+def find_for_login(session, login: str) -> Account | None:
+    login = (login or "").strip().upper()
+    try:
+        phone = domain.normalize_phone(login)
+    except domain.DomainError:
+        phone = None
+    return session.scalars(select(Account).where(or_(Account.id_number == login, Account.phone == phone))).first()
+
+
+def verify_password(hasher, password_hash: str, password: str) -> bool:
+    try:
+        return hasher.verify(password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_login(session, hasher, kind, subject, password, client, user_agent, now, dummy_hash):
+    """Verify a password with lockout counted per (account, client)."""
+    if subject is None:
+        verify_password(hasher, dummy_hash, password)   # same time for unknown accounts
+        raise NotAuthenticated("LOGIN_FAILED", LOGIN_FAILED, {"password": LOGIN_FAILED})
+    auth.check_lockout(session, kind, subject.id, client, now)
+    if not verify_password(hasher, subject.password_hash, password):
+        auth.record_login(session, kind, subject.id, client, user_agent, "password", False, now)
+        session.commit()
+        left = auth.failures_left(session, kind, subject.id, client, now)
+        if left == 0:
+            auth.check_lockout(session, kind, subject.id, client, now)
+        message = f"{LOGIN_FAILED}，再失败{left}次将临时锁定" if left <= 3 else LOGIN_FAILED
+        raise NotAuthenticated("LOGIN_FAILED", message, {"password": message})
+    if hasher.check_needs_rehash(subject.password_hash):
+        subject.password_hash = hasher.hash(password)
+    auth.record_login(session, kind, subject.id, client, user_agent, "password", True, now)
+
+
+def reset_password(session, hasher, data: dict, now) -> Account:
+    mismatch = ValidationFailed("RESET_MISMATCH", "填写的信息与注册信息不一致，请核对证件号码、姓名和手机号",
+                                {"id_number": "与注册信息不一致"})
+    info = domain.validate_id_number(data["id_type"], data["id_number"], now.date())
+    phone = domain.normalize_phone(data["phone"])
+    account = session.scalars(select(Account).where(Account.dedupe_key == info.dedupe_key)).first()
+    if account is None or account.phone != phone or account.name != domain.validate_name(data["name"]):
+        raise mismatch
+    domain.check_password(data["password"], id_number=account.id_number, phone=account.phone)
+    domain.check_password_confirm(data["password"], data["password_confirm"])
+    auth.consume_sms_code(session, phone, "reset_password", data["sms_code"], now)
+    account.password_hash = hasher.hash(data["password"])
+    auth.revoke_sessions(session, "person", account.id, now)
+    return account
+
+
+def change_phone(session, account: Account, new_phone: str, code: str, now) -> Account:
+    phone = domain.normalize_phone(new_phone)
+    if phone == account.phone:
+        raise ValidationFailed("PHONE_UNCHANGED", "新手机号与当前手机号相同", {"phone": "新手机号与当前手机号相同"})
+    if session.scalar(select(Account.id).where(Account.phone == phone)):
+        raise Conflict("PHONE_TAKEN", "该手机号已被其他账号使用，请更换手机号", {"phone": "该手机号已被其他账号使用"})
+    auth.consume_sms_code(session, phone, "change_phone", code, now)
+    account.phone = phone
+    return account
+
+
+def login_history(session, kind: str, subject_id: str, limit: int = 20) -> list[dict]:
+    rows = session.scalars(select(LoginEvent).where(LoginEvent.subject_kind == kind,
+                                                    LoginEvent.subject_id == subject_id)
+                           .order_by(LoginEvent.at.desc()).limit(limit))
+    return [{"at": r.at.isoformat(), "client": r.client, "user_agent": r.user_agent, "method": r.method,
+             "success": r.success} for r in rows]

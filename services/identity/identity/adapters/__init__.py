@@ -1,0 +1,1 @@
+"""External providers behind small interfaces; configuration picks real or sandbox."""

@@ -1,0 +1,79 @@
+"""RPC input schemas: every caller (gateway, other services, provinces) is checked here."""
+from marshmallow import Schema, fields, validate
+
+REQUIRED = {"required": "此项为必填项"}
+
+
+def text(max_len=64, required=True, **kw):
+    return fields.String(required=required, validate=validate.Length(max=max_len),
+                         error_messages=REQUIRED, **kw)
+
+
+class RegisterSchema(Schema):
+    id_type = fields.String(required=True, error_messages=REQUIRED, validate=validate.OneOf(
+        ["mainland_id", "hk_macau_permit", "taiwan_permit", "foreign_passport"], error="请选择证件类型"))
+    id_number = text(32)
+    name = text(50)
+    password = text(64)
+    password_confirm = text(64)
+    phone = text(20)
+    sms_code = text(8)
+    nationality = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=3))
+
+
+class SendSmsSchema(Schema):
+    phone = text(20)
+    purpose = fields.String(required=True, validate=validate.OneOf(
+        ["register", "reset_password", "change_phone"], error="验证码用途不正确"))
+    client = fields.String(load_default="unknown")
+
+
+class LoginSchema(Schema):
+    login = text(32)
+    password = text(64)
+    captcha_id = text(32)
+    captcha_answer = text(8)
+    transport = fields.String(load_default="cookie", validate=validate.OneOf(["cookie", "bearer"]))
+    client = fields.String(load_default="unknown")
+    user_agent = fields.String(load_default="", validate=validate.Length(max=512))
+
+
+class StaffLoginSchema(LoginSchema):
+    login = text(64)
+
+
+class ResetPasswordSchema(Schema):
+    id_type = fields.String(load_default="mainland_id")
+    id_number = text(32)
+    name = text(50)
+    phone = text(20)
+    sms_code = text(8)
+    password = text(64)
+    password_confirm = text(64)
+
+
+class ChangePhoneSchema(Schema):
+    phone = text(20)
+    sms_code = text(8)
+
+
+class OnlineRealnameSchema(Schema):
+    region_code = text(6)
+    id_front = fields.String(load_default=None, allow_none=True)
+    id_back = fields.String(load_default=None, allow_none=True)
+    id_handheld = fields.String(load_default=None, allow_none=True)
+
+
+class DecisionSchema(Schema):
+    approve = fields.Boolean(required=True)
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+class CreateStaffSchema(Schema):
+    username = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_.-]{3,64}$",
+                             error="用户名为3-64位小写字母、数字或._-"))
+    name = text(64)
+    department_code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="请选择管理部门"))
+    roles = fields.List(fields.String(validate=validate.OneOf(["realname_reviewer", "reviewer", "admin"])),
+                        load_default=lambda: ["realname_reviewer"])
+    password = text(64)

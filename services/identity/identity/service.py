@@ -1,0 +1,389 @@
+"""The identity service: thin entrypoints over accounts, auth, realname and wechat modules."""
+import functools
+from datetime import timedelta
+
+from nameko.events import EventDispatcher
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from ausm_common.clock import utcnow
+from ausm_common.config import file_link_secret
+from ausm_common.db import Database
+from ausm_common.errors import AppError, Forbidden, NotAuthenticated, not_found
+from ausm_common.outbox import record_event, relay
+from ausm_common.service import load
+from ausm_common.storage import Storage
+from ausm_common.tokens import file_link, token_hash
+
+from . import accounts, auth, domain, realname, schemas, wechat
+from .adapters.alipay import build_alipay
+from .adapters.sms import build_sms
+from .adapters.wechat import build_wechat
+from .models import Account, Outbox, SandboxClock, StaffAccount
+
+
+class Providers(DependencyProvider):
+    """External providers (SMS, Alipay, WeChat) and the password hasher, chosen by config."""
+
+    def setup(self):
+        config = self.container.config
+        self.sandbox = bool(config.get("SANDBOX"))
+        self.sms, self.alipay, self.wechat = build_sms(config), build_alipay(config), build_wechat(config)
+        self.hasher = accounts.password_hasher(config)
+        self.dummy_hash = self.hasher.hash("not-a-real-password")
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+
+def entrypoint(fn):
+    """An RPC whose rule failures become AppErrors (expected: no traceback in the log)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except domain.DomainError as exc:
+            raise auth.as_app_error(exc)
+    return rpc(expected_exceptions=AppError)(wrapper)
+
+
+def sandbox_only(fn):
+    @functools.wraps(fn)
+    def wrapper(self, *args, **kwargs):
+        if not self.providers.sandbox:
+            raise Forbidden("SANDBOX_DISABLED", "沙箱模式未开启")
+        return fn(self, *args, **kwargs)
+    return wrapper
+
+
+class IdentityService:
+    name = "identity"
+
+    db = Database("IDENTITY_DATABASE_URL")
+    storage = Storage()
+    providers = Providers()
+    dispatch = EventDispatcher()
+
+    # --- helpers --------------------------------------------------------------------
+    def _now(self, session):
+        if not self.providers.sandbox:
+            return utcnow()
+        clock = session.get(SandboxClock, 1)
+        return utcnow() + timedelta(seconds=clock.offset_seconds if clock else 0)
+
+    def _person(self, session, caller, lock=False) -> Account:
+        account_id = wechat.require_person(caller)
+        account = session.get(Account, account_id, with_for_update=lock)
+        if account is None:
+            raise NotAuthenticated("NOT_AUTHENTICATED", "请先登录")
+        return account
+
+    @staticmethod
+    def _staff(caller) -> dict:
+        if not caller or caller.get("kind") != "staff":
+            raise NotAuthenticated("STAFF_REQUIRED", "请使用管理部门工作人员账号登录")
+        return caller
+
+    # --- health and events ----------------------------------------------------------
+    @rpc
+    def ping(self):
+        with self.db.get_session() as session:
+            session.get(SandboxClock, 1)
+        return {"service": self.name, "ok": True}
+
+    @timer(interval=0.5)
+    def relay_events(self):
+        relay(self.db, Outbox, self.dispatch)
+
+    # --- captcha and SMS ------------------------------------------------------------
+    @entrypoint
+    def create_captcha(self):
+        with self.db.get_session() as session:
+            return auth.create_captcha(session, self._now(session), keep_answer=self.providers.sandbox)
+
+    @entrypoint
+    def send_sms_code(self, data):
+        data = load(schemas.SendSmsSchema(), data)
+        phone = domain.normalize_phone(data["phone"])
+        with self.db.get_session() as session:
+            return auth.send_sms_code(session, self.providers.sms, phone, data["purpose"], data["client"],
+                                      self._now(session))
+
+    # --- accounts -------------------------------------------------------------------
+    @entrypoint
+    def register_account(self, data):
+        data = load(schemas.RegisterSchema(), data)
+        with self.db.get_session() as session:
+            account = accounts.register(session, self.providers.hasher, data, self._now(session))
+            record_event(session, Outbox, "account_registered", {"account_id": account.id,
+                                                                  "id_type": account.id_type})
+            return accounts.person_view(account)
+
+    @entrypoint
+    def login(self, data):
+        data = load(schemas.LoginSchema(), data)
+        with self.db.get_session() as session:
+            now = self._now(session)
+            auth.check_captcha(session, data["captcha_id"], data["captcha_answer"], now)
+            account = accounts.find_for_login(session, data["login"])
+            accounts.check_login(session, self.providers.hasher, "person", account, data["password"],
+                                 data["client"], data["user_agent"], now, self.providers.dummy_hash)
+            opened = auth.open_session(session, "person", account.id, data["transport"], now)
+            return {**opened, "account": accounts.person_view(account)}
+
+    @entrypoint
+    def staff_login(self, data):
+        data = load(schemas.StaffLoginSchema(), data)
+        with self.db.get_session() as session:
+            now = self._now(session)
+            auth.check_captcha(session, data["captcha_id"], data["captcha_answer"], now)
+            staff = session.query(StaffAccount).filter_by(username=data["login"].strip().lower(),
+                                                         active=True).first()
+            accounts.check_login(session, self.providers.hasher, "staff", staff, data["password"],
+                                 data["client"], data["user_agent"], now, self.providers.dummy_hash)
+            opened = auth.open_session(session, "staff", staff.id, data["transport"], now)
+            return {**opened, "staff": accounts.staff_view(staff)}
+
+    @entrypoint
+    def resolve_session(self, token):
+        """Who is calling: the gateway asks once per request and passes the answer on."""
+        with self.db.get_session() as session:
+            row = auth.find_session(session, token, self._now(session))
+            if row.subject_kind == "staff":
+                staff = session.get(StaffAccount, row.subject_id)
+                if staff is None or not staff.active:
+                    raise NotAuthenticated("NOT_AUTHENTICATED", "登录已失效，请重新登录")
+                return {"kind": "staff", "session_id": row.id, **accounts.staff_view(staff)}
+            account = session.get(Account, row.subject_id)
+            return {"kind": "person", "session_id": row.id, "id": account.id,
+                    "display_name": domain.mask_name(account.name), "realname_status": account.realname_status}
+
+    @entrypoint
+    def logout(self, token):
+        with self.db.get_session() as session:
+            row = auth.find_session(session, token, self._now(session))
+            row.revoked_at = self._now(session)
+        return {"ok": True}
+
+    @entrypoint
+    def reset_password(self, data):
+        data = load(schemas.ResetPasswordSchema(), data)
+        with self.db.get_session() as session:
+            account = accounts.reset_password(session, self.providers.hasher, data, self._now(session))
+            return {"ok": True, "phone": domain.mask_phone(account.phone)}
+
+    @entrypoint
+    def get_account(self, caller):
+        with self.db.get_session() as session:
+            return accounts.person_view(self._person(session, caller))
+
+    @entrypoint
+    def get_person(self, account_id):
+        """For other services: the registration data and real-name state of one person."""
+        with self.db.get_session() as session:
+            account = session.get(Account, account_id)
+            if account is None:
+                raise not_found("账号")
+            return {**accounts.person_view(account), "full_name": account.name, "full_id_number": account.id_number,
+                    "full_phone": account.phone, "realname_province": account.realname_province}
+
+    @entrypoint
+    def change_phone(self, caller, data):
+        data = load(schemas.ChangePhoneSchema(), data)
+        with self.db.get_session() as session:
+            account = self._person(session, caller, lock=True)
+            accounts.change_phone(session, account, data["phone"], data["sms_code"], self._now(session))
+            record_event(session, Outbox, "phone_changed", {"account_id": account.id})
+            return accounts.person_view(account)
+
+    @entrypoint
+    def login_history(self, caller):
+        with self.db.get_session() as session:
+            kind = caller.get("kind") if caller else None
+            subject = self._person(session, caller).id if kind == "person" else self._staff(caller)["id"]
+            return accounts.login_history(session, kind, subject)
+
+    # --- real-name verification -----------------------------------------------------
+    @entrypoint
+    def realname_regions(self):
+        return realname.regions()
+
+    @entrypoint
+    def realname_status(self, caller):
+        with self.db.get_session() as session:
+            account = self._person(session, caller)
+            latest = session.query(realname.RealnameRequest).filter_by(account_id=account.id) \
+                .order_by(realname.RealnameRequest.submitted_at.desc()).first()
+            return {"status": account.realname_status, "method": account.realname_method,
+                    "latest": realname.request_view(latest) if latest else None}
+
+    @entrypoint
+    def submit_online_realname(self, caller, data):
+        data = load(schemas.OnlineRealnameSchema(), data)
+        keys = {f: data[f] for f in realname.PHOTO_FIELDS}
+        with self.db.get_session() as session:
+            account = self._person(session, caller, lock=True)
+            request = realname.submit_online(session, self.storage, account, data["region_code"], keys,
+                                             self._now(session))
+            return realname.request_view(request)
+
+    @entrypoint
+    def start_alipay_realname(self, caller, return_url):
+        with self.db.get_session() as session:
+            account = self._person(session, caller, lock=True)
+            return realname.start_alipay(session, self.providers.alipay, account, return_url, self._now(session))
+
+    @entrypoint
+    def complete_alipay_realname(self, params):
+        with self.db.get_session() as session:
+            request, account = realname.complete_alipay(session, self.providers.alipay, params, self._now(session))
+            if request.status == "approved":
+                record_event(session, Outbox, "realname_verified", {"account_id": account.id, "method": "alipay"})
+            return realname.request_view(request)
+
+    @entrypoint
+    def list_realname_requests(self, caller, status="submitted"):
+        staff = self._staff(caller)
+        with self.db.get_session() as session:
+            rows = realname.review_queue(session, staff, status)
+            owners = {a.id: a for a in session.query(Account).filter(Account.id.in_([r.account_id for r in rows]))}
+            return [realname.request_view(r, owners[r.account_id]) for r in rows]
+
+    @entrypoint
+    def get_realname_request(self, caller, request_id):
+        """Full view with photos for an entitled reviewer; the view itself is recorded."""
+        staff = self._staff(caller)
+        with self.db.get_session() as session:
+            request = realname.get_for_staff(session, staff, request_id)
+            secret = file_link_secret()
+            links = {f: file_link(secret, getattr(request, f"{f}_key")) for f in realname.PHOTO_FIELDS
+                     if getattr(request, f"{f}_key")}
+            realname.log(session, staff, request.id, "view", None, self._now(session))
+            view = realname.request_view(request, session.get(Account, request.account_id), links, full=True)
+            return {**view, "history": realname.history(session, request.id)}
+
+    @entrypoint
+    def decide_realname_request(self, caller, request_id, data):
+        staff = self._staff(caller)
+        data = load(schemas.DecisionSchema(), data)
+        with self.db.get_session() as session:
+            request = realname.decide(session, staff, request_id, data["approve"], data["reason"],
+                                      self._now(session))
+            if request.status == "approved":
+                record_event(session, Outbox, "realname_verified", {"account_id": request.account_id,
+                                                                    "method": "online"})
+            return realname.request_view(request)
+
+    # --- WeChat ---------------------------------------------------------------------
+    @entrypoint
+    def open_wechat_ticket(self, caller, purpose, redirect_uri):
+        with self.db.get_session() as session:
+            account_id = self._person(session, caller).id if purpose == "bind" else None
+            return wechat.open_ticket(session, self.providers.wechat, "bind" if account_id else "login",
+                                      account_id, redirect_uri, self._now(session))
+
+    @entrypoint
+    def complete_wechat(self, state, code, client="unknown", user_agent=""):
+        with self.db.get_session() as session:
+            now = self._now(session)
+            ticket, account = wechat.complete(session, self.providers.wechat, state, code, now)
+            result = {"purpose": ticket.purpose, "status": ticket.status, "message": ticket.message}
+            if ticket.purpose == "login" and ticket.status == "confirmed":
+                auth.record_login(session, "person", account.id, client, user_agent, "wechat", True, now)
+                result["session"] = auth.open_session(session, "person", account.id, "cookie", now)
+            return result
+
+    @entrypoint
+    def unbind_wechat(self, caller):
+        with self.db.get_session() as session:
+            account = self._person(session, caller, lock=True)
+            wechat.unbind(account)
+            return accounts.person_view(account)
+
+    # --- staff ----------------------------------------------------------------------
+    @entrypoint
+    def create_staff(self, caller, data):
+        staff = self._staff(caller)
+        if "admin" not in staff["roles"]:
+            raise Forbidden("FORBIDDEN", "只有管理员可以创建工作人员账号")
+        data = load(schemas.CreateStaffSchema(), data)
+        from . import staff as staff_rules
+        with self.db.get_session() as session:
+            created = staff_rules.create(session, self.providers.hasher, staff, data)
+            return accounts.staff_view(created)
+
+    # --- sandbox --------------------------------------------------------------------
+    @entrypoint
+    @sandbox_only
+    def sandbox_recent_sms(self, phone):
+        with self.db.get_session() as session:
+            return auth.recent_sms(session, phone)
+
+    @entrypoint
+    @sandbox_only
+    def sandbox_captcha_answer(self, captcha_id):
+        with self.db.get_session() as session:
+            row = session.get(auth.Captcha, captcha_id)
+            if row is None:
+                raise not_found("验证码")
+            return {"captcha_id": row.id, "answer": row.answer}
+
+    @entrypoint
+    @sandbox_only
+    def sandbox_advance_clock(self, seconds):
+        with self.db.get_session() as session:
+            clock = session.get(SandboxClock, 1, with_for_update=True) or SandboxClock(id=1, offset_seconds=0)
+            clock.offset_seconds += int(seconds)
+            session.add(clock)
+            return {"offset_seconds": clock.offset_seconds}
+
+    @entrypoint
+    @sandbox_only
+    def sandbox_alipay_context(self, state):
+        with self.db.get_session() as session:
+            request = realname.alipay_request(session, state)
+            account = session.get(Account, request.account_id)
+            return {"state": state, "cert_name": account.name, "cert_no": account.id_number,
+                    "status": request.status}
+
+    @entrypoint
+    @sandbox_only
+    def sandbox_alipay_authorize(self, state, cert_name, cert_no):
+        """Alipay's side of the sandbox: sign the return for the Alipay account's identity."""
+        with self.db.get_session() as session:
+            request = realname.alipay_request(session, state)
+            account = session.get(Account, request.account_id)
+            return self.providers.alipay.authorize(state, (account.name, account.id_number),
+                                                   (cert_name.strip(), cert_no.strip()))
+
+    @entrypoint
+    @sandbox_only
+    def sandbox_wechat_scan(self, state, openid, nickname):
+        """WeChat's side of the sandbox: the phone confirmed; a code waits for the QR page."""
+        with self.db.get_session() as session:
+            ticket = session.query(wechat.WechatTicket).filter_by(state=state).with_for_update().first()
+            if ticket is None or ticket.status != "waiting":
+                raise not_found("二维码")
+            ticket.sandbox_code = self.providers.wechat.issue_code(openid, nickname)
+            return {"ok": True}
+
+    @entrypoint
+    @sandbox_only
+    def sandbox_wechat_poll(self, state):
+        with self.db.get_session() as session:
+            ticket = session.query(wechat.WechatTicket).filter_by(state=state).first()
+            if ticket is None:
+                raise not_found("二维码")
+            return {"status": ticket.status, "code": ticket.sandbox_code}
+
+    @entrypoint
+    def wechat_ticket_status(self, state):
+        with self.db.get_session() as session:
+            ticket = session.query(wechat.WechatTicket).filter_by(state=state).first()
+            if ticket is None:
+                raise not_found("二维码")
+            return {"status": ticket.status, "purpose": ticket.purpose, "message": ticket.message}
+
+
+__all__ = ["IdentityService", "token_hash"]

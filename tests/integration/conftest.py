@@ -1,0 +1,69 @@
+"""Integration tier: the identity service in a real nameko container over RabbitMQ, with
+PostgreSQL (schema from migrations) and an S3 server. Monkey-patching comes first."""
+import eventlet
+
+eventlet.monkey_patch()
+
+import pytest  # noqa: E402
+from nameko.containers import ServiceContainer  # noqa: E402
+
+from ausm_common.rpc import ExpiringClusterRpcProxy  # noqa: E402
+from ausm_common.storage import ObjectStore  # noqa: E402
+from tests.support import infra  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    with infra.fresh_database("ausm_identity_it") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def amqp_uri():
+    with infra.rabbit_vhost() as uri:
+        yield uri
+
+
+@pytest.fixture(scope="session")
+def s3():
+    with infra.s3_server() as settings:
+        yield settings
+
+
+@pytest.fixture(scope="session")
+def store(s3):
+    store = ObjectStore(**s3)
+    store.ensure_bucket()
+    return store
+
+
+@pytest.fixture(scope="session")
+def config(database_url, amqp_uri, s3):
+    return {"AMQP_URI": amqp_uri, "IDENTITY_DATABASE_URL": database_url, "SANDBOX": True, "max_workers": 10,
+            "SECRET_KEY": "integration", "S3": s3, "ARGON2": {"time_cost": 1, "memory_cost": 8192}}
+
+
+@pytest.fixture(scope="session")
+def identity(config):
+    from identity.service import IdentityService
+
+    container = ServiceContainer(IdentityService, config)
+    container.start()
+    yield container
+    container.stop()
+
+
+@pytest.fixture(scope="session")
+def rpc(config, identity):
+    proxy = ExpiringClusterRpcProxy({"AMQP_URI": config["AMQP_URI"]}, timeout=15)
+    yield proxy.start()
+    proxy.stop()
+
+
+@pytest.fixture
+def db(database_url):
+    from ausm_common.db import SessionFactory, make_engine
+
+    factory = SessionFactory(make_engine(database_url, pool_size=2))
+    yield factory
+    factory.engine.dispose()
