@@ -6,7 +6,7 @@ export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-
 export IDENTITY_DATABASE_URL="${IDENTITY_DATABASE_URL:-postgresql+psycopg2://$PGUSER@$PGHOST:$PGPORT/ausm_identity}"
 export S3_PORT="${S3_PORT:-9000}"
 export S3_ENDPOINT="${S3_ENDPOINT:-127.0.0.1:$S3_PORT}"
-export S3_ACCESS_KEY="${S3_ACCESS_KEY:-ausm}" S3_SECRET_KEY="${S3_SECRET_KEY:-ausm-secret-key}"
+export S3_ACCESS_KEY="${S3_ACCESS_KEY:-S3RVER}" S3_SECRET_KEY="${S3_SECRET_KEY:-S3RVER}"
 export S3_BUCKET="${S3_BUCKET:-ausm}"
 export PORT="${PORT:-8000}"
 export SANDBOX="${SANDBOX:-true}"

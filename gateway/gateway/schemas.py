@@ -7,8 +7,9 @@ class In(Schema):
         unknown = EXCLUDE
 
 
-def s(max_len=64, **kw):
-    return fields.String(validate=validate.Length(max=max_len), **kw)
+def s(max_len=64, validate_also=None, **kw):
+    checks = [validate.Length(max=max_len)] + ([validate_also] if validate_also else [])
+    return fields.String(validate=checks, **kw)
 
 
 class CaptchaOut(Schema):
@@ -62,7 +63,7 @@ class LoginIn(In):
     password = s(64, required=True)
     captcha_id = s(32, required=True)
     captcha_answer = s(8, required=True)
-    transport = s(8, load_default="cookie", validate=validate.OneOf(["cookie", "bearer"]))
+    transport = s(8, load_default="cookie", validate_also=validate.OneOf(["cookie", "bearer"]))
 
 
 class SessionOut(Schema):
@@ -136,7 +137,7 @@ class DecisionIn(In):
 
 
 class WechatTicketIn(In):
-    purpose = s(8, required=True, validate=validate.OneOf(["login", "bind"]))
+    purpose = s(8, required=True, validate_also=validate.OneOf(["login", "bind"]))
 
 
 class WechatTicketOut(Schema):

@@ -3,6 +3,7 @@ isolated RabbitMQ vhost, and an S3 server on loopback (moto's server mode)."""
 import os
 import socket
 import subprocess
+import sys
 import uuid
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -43,7 +44,7 @@ def fresh_database(prefix: str, service: str = "identity"):
     url = db_url(name)
     try:
         env = {**os.environ, f"{service.upper()}_DATABASE_URL": url}
-        subprocess.run(["alembic", "upgrade", "head"], cwd=ROOT / "services" / service, env=env, check=True,
+        subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT / "services" / service, env=env, check=True,
                        capture_output=True)
         yield url
     finally:
@@ -73,7 +74,7 @@ def rabbit_vhost(prefix: str = "ausm_test"):
 def s3_server():
     """moto's S3 server in its own process on a free loopback port."""
     port = free_port()
-    proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
         wait_port(port)

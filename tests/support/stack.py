@@ -1,6 +1,7 @@
 """The whole platform as separate processes on fresh infrastructure (e2e tests, bench)."""
 import os
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,11 +52,11 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
                "S3_ENDPOINT": s3["endpoint"], "S3_ACCESS_KEY": s3["access_key"], "S3_SECRET_KEY": s3["secret_key"],
                "S3_BUCKET": s3["bucket"], "SECRET_KEY": "e2e-secret", "PORT": str(port),
                "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8192", **(extra_env or {})}
-        subprocess.run(["python", "-m", "identity.seed"], env=env, check=True, capture_output=True)
-        identity = subprocess.Popen(["nameko", "run", "--config", "services/identity/config.yml", "identity.service"],
+        subprocess.run([sys.executable, "-m", "identity.seed"], env=env, check=True, capture_output=True)
+        identity = subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", "services/identity/config.yml", "identity.service"],
                                     cwd=ROOT, env=env, stdout=open(logs / "identity.log", "w"),
                                     stderr=subprocess.STDOUT)
-        gateway = subprocess.Popen(["gunicorn", "-k", "gthread", "--threads", str(gateway_threads),
+        gateway = subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads", str(gateway_threads),
                                     "--bind", f"127.0.0.1:{port}", "--chdir", "gateway", "gateway.wsgi:app"],
                                    cwd=ROOT, env=env, stdout=open(logs / "gateway.log", "w"),
                                    stderr=subprocess.STDOUT)

@@ -30,8 +30,8 @@ def sandbox_enabled() -> bool:
 def s3_settings() -> dict:
     return {
         "endpoint": env("S3_ENDPOINT", "127.0.0.1:9000"),
-        "access_key": env("S3_ACCESS_KEY", "ausm"),
-        "secret_key": env("S3_SECRET_KEY", "ausm-secret-key"),
+        "access_key": env("S3_ACCESS_KEY", "S3RVER"),
+        "secret_key": env("S3_SECRET_KEY", "S3RVER"),
         "bucket": env("S3_BUCKET", "ausm"),
         "secure": env_bool("S3_SECURE", False),
         "region": env("S3_REGION", "us-east-1"),

@@ -80,7 +80,7 @@ def full_name(code: str) -> str:
     names = []
     for candidate in dict.fromkeys((province_code(code), code[:4] + "00", code)):
         name = name_of(candidate)
-        if name and name not in names:
+        if name and name not in names and name not in ("市辖区", "县", "省直辖县级行政区划"):
             names.append(name)
     return "".join(names)
 

@@ -3,6 +3,8 @@
 Registered with nameko so that they cross RPC as the same class; the gateway maps
 each class to one HTTP status and answers ``{code, message, errors}``.
 """
+import json
+
 from nameko.exceptions import deserialize_to_instance
 
 
@@ -12,8 +14,12 @@ class AppError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str, errors: dict | None = None, extra: dict | None = None):
-        super().__init__(code, message, errors or {}, extra or {})
+    def __init__(self, code: str, message: str, errors: dict | None = None, extra: dict | str | None = None):
+        # nameko turns every non-string leaf of the args into text on the wire, so `extra`
+        # (numbers, booleans) travels as one JSON string and is parsed back here.
+        if isinstance(extra, str):
+            extra = json.loads(extra) if extra else {}
+        super().__init__(code, message, errors or {}, json.dumps(extra or {}, ensure_ascii=False))
         self.code = code
         self.message = message
         self.errors = errors or {}

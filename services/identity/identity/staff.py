@@ -19,7 +19,8 @@ def department_name(code: str) -> str:
     name = divisions.name_of(code)
     if not name:
         raise ValidationFailed("DEPARTMENT_INVALID", "管理部门代码不存在", {"department_code": "管理部门代码不存在"})
-    return f"{name}财政厅" if divisions.level_of(code) == "province" else f"{name}财政局"
+    municipality = code in ("110000", "120000", "310000", "500000")   # 直辖市 have a 财政局
+    return f"{name}财政厅" if divisions.level_of(code) == "province" and not municipality else f"{name}财政局"
 
 
 def create(session, hasher, creator: dict, data: dict) -> StaffAccount:

@@ -1,0 +1,283 @@
+"""Identity rules as plain functions: ID documents, phones, names, passwords, SMS codes, lockout.
+
+Nothing here touches the database or the network, so every rule is unit-tested on its own.
+Formats follow ../shared/docs/domain-rules.md §1, §2 and §4.
+"""
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from ausm_common.clock import beijing
+from ausm_common.divisions import PROVINCE_PREFIXES
+
+ID_TYPES = ("mainland_id", "hk_macau_permit", "taiwan_permit", "foreign_passport")
+ID_TYPE_LABELS = {
+    "mainland_id": "居民身份证",
+    "hk_macau_permit": "港澳居民来往内地通行证",
+    "taiwan_permit": "台湾居民来往大陆通行证",
+    "foreign_passport": "护照（外国）",
+}
+
+
+class DomainError(Exception):
+    """A broken rule: a stable code, a Chinese message for the user and the field it concerns."""
+
+    def __init__(self, code: str, message: str, field: str | None = None, extra: dict | None = None):
+        super().__init__(message)
+        self.code, self.message, self.field, self.extra = code, message, field, extra or {}
+
+
+# --- ID documents ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IdInfo:
+    id_type: str
+    id_number: str
+    birth_date: date | None
+    gender: str | None          # "male" / "female", known only from a mainland ID
+    region_code: str | None     # the 6-digit address code of a mainland ID
+    dedupe_key: str             # one person, one account: the part of the number that never changes
+
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_MAINLAND = re.compile(r"[1-9]\d{5}(18|19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dX]")
+_HK_MACAU = re.compile(r"[HM]\d{8}(\d{2})?")
+_TAIWAN = re.compile(r"\d{8}")
+_PASSPORT = re.compile(r"[A-Z0-9]{5,17}")
+
+
+def mod11_2_check(first17: str) -> str:
+    """ISO 7064 MOD 11-2 check character of GB 11643 (domain-rules §1.2)."""
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS))
+    return "10X98765432"[total % 11]
+
+
+def normalize_id_number(raw: str | None) -> str:
+    """Upper-case, drop spaces, hyphens and brackets users type or paste; full-width forms to ASCII."""
+    text = (raw or "").translate({0x3000: 0x20, **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}})
+    return re.sub(r"[\s\-()（）]", "", text).upper()
+
+
+def _fail(code, message):
+    raise DomainError(code, message, "id_number")
+
+
+def _mainland(number: str, today: date) -> IdInfo:
+    if len(number) != 18 or not _MAINLAND.fullmatch(number):
+        _fail("ID_NUMBER_FORMAT", "身份证号码应为18位，前17位为数字，最后一位为数字或X，请核对")
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        _fail("ID_NUMBER_BIRTHDATE", "身份证号码中的出生日期不存在，请核对")
+    if born > today:
+        _fail("ID_NUMBER_BIRTHDATE", "身份证号码中的出生日期晚于今天，请核对")
+    if number[:2] not in PROVINCE_PREFIXES:
+        _fail("ID_NUMBER_REGION", "身份证号码前两位不是有效的省级行政区划代码，请核对")
+    if mod11_2_check(number[:17]) != number[17]:
+        _fail("ID_NUMBER_CHECKSUM", "身份证号码校验位不正确，请核对是否输入有误")
+    gender = "male" if int(number[16]) % 2 else "female"
+    return IdInfo("mainland_id", number, born, gender, number[:6], "mainland_id:" + number)
+
+
+def validate_id_number(id_type: str, raw: str | None, today: date) -> IdInfo:
+    """Check an ID number of one of the four registration types; return what it tells about the person."""
+    if id_type not in ID_TYPES:
+        raise DomainError("ID_TYPE_INVALID", "请选择证件类型", "id_type")
+    number = normalize_id_number(raw)
+    if not number:
+        _fail("ID_NUMBER_REQUIRED", "请输入证件号码")
+    if id_type == "mainland_id":
+        return _mainland(number, today)
+    if id_type == "hk_macau_permit":
+        if not _HK_MACAU.fullmatch(number):
+            _fail("ID_NUMBER_FORMAT", "港澳居民来往内地通行证号码应为H或M开头加8位数字（旧版证件另加2位换证次数）")
+        return IdInfo(id_type, number, None, None, None, "hk_macau_permit:" + number[:9])
+    if id_type == "taiwan_permit":
+        if not _TAIWAN.fullmatch(number):
+            _fail("ID_NUMBER_FORMAT", "台湾居民来往大陆通行证号码应为8位数字")
+        return IdInfo(id_type, number, None, None, None, "taiwan_permit:" + number)
+    if not _PASSPORT.fullmatch(number):
+        _fail("ID_NUMBER_FORMAT", "护照号码应为5至17位字母或数字")
+    return IdInfo(id_type, number, None, None, None, "foreign_passport:" + number)
+
+
+MIN_AGE = 16
+
+
+def age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def check_registration_age(birth: date, today: date):
+    if age_on(birth, today) < MIN_AGE:
+        raise DomainError("AGE_TOO_YOUNG", f"注册人须年满{MIN_AGE}周岁，请核对证件号码", "id_number")
+
+
+# --- phone and name --------------------------------------------------------------------------
+
+_PHONE = re.compile(r"(?:(?:\+|00)?86)?(1[3-9]\d{9})")
+
+
+def normalize_phone(raw: str | None) -> str:
+    """Accept +86 / 0086 / 86 prefixes, spaces and hyphens; store the 11-digit national form."""
+    text = re.sub(r"[\s\-]", "", raw or "")
+    match = _PHONE.fullmatch(text)
+    if not match:
+        raise DomainError("PHONE_INVALID", "请输入正确的11位中国大陆手机号码", "phone")
+    return match.group(1)
+
+
+# Han characters incl. the extension blocks the 生僻字 picker inserts, letters for foreign names,
+# the middle dot of minority and transliterated names.
+_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134fA-Za-z·•．.'\- ]{2,50}")
+
+
+def validate_name(raw: str | None) -> str:
+    name = re.sub(r"\s+", " ", (raw or "").strip()).replace("•", "·")
+    if not name:
+        raise DomainError("NAME_INVALID", "请输入真实姓名", "name")
+    if not _NAME.fullmatch(name) or not re.search(r"[^\s·.'\-．]", name):
+        raise DomainError("NAME_INVALID", "姓名应为2至50个汉字或字母，可含间隔号“·”；生僻字请使用生僻字按钮输入",
+                          "name")
+    return name
+
+
+# --- passwords -------------------------------------------------------------------------------
+
+PASSWORD_MIN, PASSWORD_MAX = 8, 20
+PASSWORD_POLICY_TEXT = "密码长度8～20位，须同时包含字母、数字和特殊字符（如 # @ ! $ %），不能包含证件号码或手机号"
+COMMON_PASSWORDS = frozenset({
+    "password1!", "p@ssw0rd", "p@ssword1", "qwer1234!", "admin@123", "abc@1234", "abc123!@#", "1qaz@wsx",
+    "1qaz!qaz", "a123456!", "aa123456!", "zxcv1234!", "passw0rd!", "welcome1!", "qwe123!@#", "a1b2c3!@#",
+})
+
+
+def check_password(password: str | None, *, id_number: str | None = None, phone: str | None = None):
+    pw = password or ""
+    if len(pw) < PASSWORD_MIN:
+        raise DomainError("PASSWORD_TOO_SHORT", f"密码至少{PASSWORD_MIN}位", "password")
+    if len(pw) > PASSWORD_MAX:
+        raise DomainError("PASSWORD_TOO_LONG", f"密码最多{PASSWORD_MAX}位", "password")
+    if (not re.search(r"[A-Za-z]", pw) or not re.search(r"\d", pw) or not re.search(r"[^A-Za-z0-9]", pw)
+            or re.search(r"\s", pw)):
+        raise DomainError("PASSWORD_TOO_SIMPLE", "密码须同时包含字母、数字和特殊字符，且不能含空格", "password")
+    lowered = pw.lower()
+    for secret in (id_number, phone):
+        if secret and len(secret) >= 6 and (secret.lower() in lowered or secret[-6:].lower() in lowered):
+            raise DomainError("PASSWORD_CONTAINS_ID", "密码不能包含证件号码或手机号码", "password")
+    if lowered in COMMON_PASSWORDS:
+        raise DomainError("PASSWORD_COMMON", "该密码过于常见，容易被猜中，请换一个", "password")
+
+
+def check_password_confirm(password: str | None, confirm: str | None):
+    if (password or "") != (confirm or ""):
+        raise DomainError("PASSWORD_MISMATCH", "两次输入的密码不一致", "password_confirm")
+
+
+# --- masking for display ---------------------------------------------------------------------
+
+def mask_name(name: str | None) -> str:
+    if not name:
+        return ""
+    if len(name) == 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_id_number(number: str | None) -> str:
+    if not number:
+        return ""
+    if len(number) <= 7:
+        return number[0] + "*" * (len(number) - 1)
+    return number[:3] + "*****" + number[-4:]
+
+
+def mask_phone(phone: str | None) -> str:
+    if not phone:
+        return ""
+    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else "*" * len(phone)
+
+
+# --- SMS codes -------------------------------------------------------------------------------
+
+SMS_CODE_TTL = timedelta(minutes=3)
+SMS_RESEND_INTERVAL = timedelta(minutes=3)
+SMS_DAILY_LIMIT = 10
+SMS_MAX_ATTEMPTS = 5
+
+
+def beijing_day(moment: datetime) -> date:
+    return beijing(moment).date()
+
+
+def check_sms_send_allowed(last_sent_at: datetime | None, sent_today: int, now: datetime):
+    """One code per phone and purpose every 3 minutes, at most 10 a Beijing day per phone."""
+    if last_sent_at is not None and now - last_sent_at < SMS_RESEND_INTERVAL:
+        wait = int((SMS_RESEND_INTERVAL - (now - last_sent_at)).total_seconds()) + 1
+        raise DomainError("SMS_TOO_FREQUENT", f"验证码已发送，请{wait}秒后再重新获取", "phone",
+                          {"retry_after": wait})
+    if sent_today >= SMS_DAILY_LIMIT:
+        raise DomainError("SMS_DAILY_LIMIT", f"该手机号今日获取验证码已达{SMS_DAILY_LIMIT}次，请明日再试", "phone")
+
+
+def generate_sms_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def hash_code(code: str, salt: str) -> str:
+    return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
+
+
+@dataclass
+class SmsCodeState:
+    code_hash: str
+    salt: str
+    created_at: datetime
+    attempts: int = 0
+    used_at: datetime | None = None
+
+
+def verify_sms_code(state: SmsCodeState, code: str, now: datetime):
+    def fail(err, message):
+        raise DomainError(err, message, "sms_code")
+
+    if not code:
+        fail("SMS_CODE_REQUIRED", "请输入短信验证码")
+    if state.used_at is not None:
+        fail("SMS_CODE_USED", "该短信验证码已使用，请重新获取")
+    if now - state.created_at > SMS_CODE_TTL:
+        fail("SMS_CODE_EXPIRED", "短信验证码已过期，请重新获取")
+    if state.attempts >= SMS_MAX_ATTEMPTS:
+        fail("SMS_CODE_TOO_MANY_ATTEMPTS", "短信验证码输错次数过多，请重新获取")
+    if not hmac.compare_digest(state.code_hash, hash_code(code, state.salt)):
+        left = SMS_MAX_ATTEMPTS - state.attempts - 1
+        fail("SMS_CODE_WRONG", f"短信验证码错误，还可尝试{left}次" if left else "短信验证码错误，请重新获取")
+
+
+# --- login lockout ---------------------------------------------------------------------------
+
+LOCK_THRESHOLD = 5
+LOCK_WINDOW = timedelta(minutes=15)
+LOCK_DURATION = timedelta(minutes=15)
+
+
+def lockout_until(failures: list[datetime], now: datetime) -> datetime | None:
+    """Five failures within any 15 minutes lock the account (for that client) for 15 minutes after the fifth."""
+    times = sorted(failures)
+    until = None
+    for i in range(LOCK_THRESHOLD - 1, len(times)):
+        if times[i] - times[i - LOCK_THRESHOLD + 1] <= LOCK_WINDOW:
+            until = times[i] + LOCK_DURATION
+    return until if until and until > now else None
+
+
+def check_not_locked(until: datetime | None, now: datetime):
+    if until is not None and until > now:
+        minutes = max(1, int((until - now).total_seconds() + 59) // 60)
+        raise DomainError("ACCOUNT_LOCKED", f"密码连续输错{LOCK_THRESHOLD}次，账号已被临时锁定，请{minutes}分钟后再试，"
+                          "或通过“忘记密码”重置", None, {"locked_until": until.isoformat()})
