@@ -67,21 +67,28 @@
     return isNaN(d.getTime()) ? null : d;
   }
 
-  /** "2025-03-01 14:05:09" in the browser's time zone. */
+  /** Wall-clock parts in Beijing time (UTC+8, no daylight saving), whatever the browser's zone. */
+  function beijingParts(d) {
+    var b = new Date(d.getTime() + 8 * 3600 * 1000);
+    return { y: b.getUTCFullYear(), mo: b.getUTCMonth() + 1, d: b.getUTCDate(),
+             h: b.getUTCHours(), mi: b.getUTCMinutes(), s: b.getUTCSeconds() };
+  }
+
+  /** "2025-03-01 14:05:09", Beijing time. */
   AUSM.fmtTime = function (value) {
     var d = toDate(value);
     if (!d) return value || "";
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
-      pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+    var p = beijingParts(d);
+    return p.y + "-" + pad(p.mo) + "-" + pad(p.d) + " " + pad(p.h) + ":" + pad(p.mi) + ":" + pad(p.s);
   };
 
-  /** "14:05", or "3月2日 14:05" when the moment is not today. */
+  /** "14:05", or "3月2日 14:05" when the moment is not today (Beijing time). */
   AUSM.fmtHM = function (value) {
     var d = toDate(value);
     if (!d) return "";
-    var hm = pad(d.getHours()) + ":" + pad(d.getMinutes());
-    var now = new Date();
-    if (d.toDateString() !== now.toDateString()) hm = (d.getMonth() + 1) + "月" + d.getDate() + "日 " + hm;
+    var p = beijingParts(d), today = beijingParts(new Date());
+    var hm = pad(p.h) + ":" + pad(p.mi);
+    if (p.y !== today.y || p.mo !== today.mo || p.d !== today.d) hm = p.mo + "月" + p.d + "日 " + hm;
     return hm;
   };
 
@@ -475,7 +482,7 @@
           button.textContent = "重新获取验证码";
           return;
         }
-        button.textContent = "重新获取(" + left + "s)";
+        button.textContent = left + "秒后重新获取";
       }
       tick();
       timer = setInterval(tick, 1000);

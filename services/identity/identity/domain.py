@@ -180,13 +180,10 @@ def check_password_confirm(password: str | None, confirm: str | None):
 # --- masking for display ---------------------------------------------------------------------
 
 def mask_name(name: str | None) -> str:
+    """张三丰 → 张** (the issue's and the manuals' header form)."""
     if not name:
         return ""
-    if len(name) == 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
+    return name[0] + "*" * (len(name) - 1)
 
 
 def mask_id_number(number: str | None) -> str:

@@ -59,7 +59,7 @@ def test_password_confirm():
 def test_masks():
     assert domain.mask_id_number("11010519491231002X") == "110*****002X"
     assert domain.mask_phone("13800138000") == "138****8000"
-    assert domain.mask_name("张三丰") == "张*丰"
+    assert domain.mask_name("张三丰") == "张**"
     assert domain.mask_name("张三") == "张*"
 
 

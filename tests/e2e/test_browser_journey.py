@@ -1,0 +1,149 @@
+"""One person's journey in Chromium: register, log in, submit online real-name verification with
+photos, and a province reviewer approves it; bad input on the way shows its message next to the field."""
+import os
+import shutil
+
+import pytest
+import requests
+
+from tests.support import images
+from tests.support.people import PASSWORD, mainland_id, phone
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+if os.environ.get("CI") and not CHROMIUM:
+    raise RuntimeError("Chromium is required for the browser tier (scripts/ensure-infra.sh chromium)")
+pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, stack, tmp_path):
+    context = browser.new_context(base_url=stack.base_url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    if os.environ.get("E2E_SCREENSHOTS"):
+        page.screenshot(path=str(tmp_path / "last.png"), full_page=True)
+    context.close()
+
+
+def field_error(page, form, name):
+    return page.locator(f"{form} .field-error[data-for='{name}']")
+
+
+def fill_captcha(page, stack):
+    page.wait_for_function("document.querySelector(\"input[name='captcha_id']\").value !== ''")
+    captcha_id = page.locator("input[name='captcha_id']").input_value()
+    page.get_by_test_id("captcha_answer").fill(stack.captcha_answer(captcha_id))
+
+
+def count_accounts(stack, phone_number):
+    import psycopg2
+    conn = psycopg2.connect(stack.database_url.replace("postgresql+psycopg2", "postgresql"))
+    try:
+        with conn.cursor() as cur:
+            cur.execute("select count(*) from accounts where phone = %s", (phone_number,))
+            return cur.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_register_login_realname_and_province_approval(page, stack, tmp_path, browser):
+    person = {"id": mainland_id(region="330106"), "name": "沈𪚥清", "phone": phone()}
+
+    # --- registration, first with a wrong checksum (refused at the field, nothing saved) ---
+    page.goto("/register")
+    bad = person["id"][:17] + ("0" if person["id"][17] != "0" else "1")
+    page.get_by_test_id("id_number").fill(bad)
+    page.get_by_test_id("name").fill("沈")
+    page.get_by_test_id("rare-button").click()          # the rare-character picker inserts into the name
+    page.locator("[data-char='𪚥']").click()
+    page.get_by_test_id("name").press("End")
+    page.get_by_test_id("name").type("清")
+    assert page.get_by_test_id("name").input_value() == person["name"]
+    page.get_by_test_id("password").fill(PASSWORD)
+    page.get_by_test_id("password_confirm").fill(PASSWORD)
+    page.get_by_test_id("phone").fill(person["phone"])
+    page.get_by_test_id("sms-button").click()
+    status = page.get_by_test_id("sms-status")
+    playwright_api.expect(status).to_contain_text("已发送")
+    playwright_api.expect(page.get_by_test_id("sms-button")).to_be_disabled()
+    playwright_api.expect(page.get_by_test_id("sms-button")).to_contain_text("秒")   # the countdown
+    code = stack.sms(person["phone"])[0]["code"]
+    page.get_by_test_id("sms_code").fill(code)
+    page.get_by_test_id("register-submit").click()
+    playwright_api.expect(field_error(page, "#register-form", "id_number")).to_contain_text("校验位")
+    assert count_accounts(stack, person["phone"]) == 0
+
+    page.get_by_test_id("id_number").fill(person["id"])
+    page.get_by_test_id("register-submit").click()
+    playwright_api.expect(page.get_by_test_id("register-success")).to_be_visible()
+    assert count_accounts(stack, person["phone"]) == 1
+
+    # --- login with a wrong captcha, then right ---
+    page.goto("/login")
+    page.get_by_test_id("login").fill(person["id"])
+    page.get_by_test_id("password").fill(PASSWORD)
+    page.wait_for_function("document.querySelector(\"input[name='captcha_id']\").value !== ''")
+    page.get_by_test_id("captcha_answer").fill("ZZZZ")
+    page.get_by_test_id("login-submit").click()
+    playwright_api.expect(page.locator("#login-form .field-error[data-for='captcha']")).to_contain_text("验证码")
+    fill_captcha(page, stack)
+    page.get_by_test_id("password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    playwright_api.expect(page.get_by_test_id("user-name")).to_have_text("沈**")
+
+    # --- online real-name verification: a renamed non-image is refused, then real photos ---
+    page.goto("/realname")
+    page.get_by_test_id("method-online").click()
+    page.get_by_test_id("region_code").select_option("330000")
+    fake = tmp_path / "fake.jpg"
+    fake.write_bytes(b"GIF89a not a photo at all" * 800)
+    photos = {}
+    for field, (w, h, seed) in {"id_front": (640, 400, 11), "id_back": (640, 400, 12),
+                                "id_handheld": (480, 640, 13)}.items():
+        photos[field] = tmp_path / f"{field}.jpg"
+        photos[field].write_bytes(images.jpeg(w, h, 10240, seed=seed))
+    page.get_by_test_id("id_front").set_input_files(str(fake))
+    page.get_by_test_id("id_back").set_input_files(str(photos["id_back"]))
+    page.get_by_test_id("id_handheld").set_input_files(str(photos["id_handheld"]))
+    page.get_by_test_id("online-submit").click()
+    playwright_api.expect(field_error(page, "#online-form", "id_front")).to_contain_text("格式不正确")
+    page.get_by_test_id("id_front").set_input_files(str(photos["id_front"]))
+    page.get_by_test_id("online-submit").click()
+    playwright_api.expect(page.get_by_test_id("realname-status")).to_contain_text("审核中")
+
+    # --- the province reviewer sees it with the images and approves ---
+    staff = browser.new_context(base_url=stack.base_url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    staff.set_default_timeout(15000)
+    reviewer = staff.new_page()
+    reviewer.goto("/staff/login")
+    reviewer.get_by_test_id("login").fill("reviewer330000")
+    reviewer.get_by_test_id("password").fill("Review@2025")
+    fill_captcha(reviewer, stack)
+    reviewer.get_by_test_id("staff-login-submit").click()
+    playwright_api.expect(reviewer.get_by_test_id("staff-department")).to_contain_text("浙江省")
+    row = reviewer.get_by_test_id("request-row").filter(has_text=person["id"][-4:])
+    playwright_api.expect(row).to_have_count(1)
+    row.get_by_test_id("open-request").click()
+    dialog = reviewer.get_by_test_id("detail-dialog")
+    playwright_api.expect(dialog.locator("img")).to_have_count(3)
+    image_src = dialog.locator("img").first.get_attribute("src")
+    assert requests.get(stack.url(image_src), timeout=10).content == photos["id_front"].read_bytes()
+    reviewer.get_by_test_id("approve").click()
+    playwright_api.expect(dialog).to_be_hidden()
+    playwright_api.expect(reviewer.get_by_test_id("request-row").filter(has_text=person["id"][-4:])).to_have_count(0)
+    staff.close()
+
+    page.reload()
+    playwright_api.expect(page.get_by_test_id("realname-status")).to_contain_text("已完成实名认证")
