@@ -57,9 +57,9 @@ def alipay_authorize():
 def wechat_qrconnect():
     state = request.args["state"]
     scan_url = url_for("sandbox.wechat_scan", state=state, _external=True)
-    buffer = io.StringIO()
+    buffer = io.BytesIO()
     segno.make(scan_url, error="m").save(buffer, kind="svg", scale=5, xmldecl=False, svgns=True)
-    return render_template("sandbox/wechat_qr.html", state=state, qr_svg=buffer.getvalue(), scan_url=scan_url,
+    return render_template("sandbox/wechat_qr.html", state=state, qr_svg=buffer.getvalue().decode(), scan_url=scan_url,
                            redirect_uri=request.args["redirect_uri"])
 
 

@@ -147,3 +147,82 @@ def test_register_login_realname_and_province_approval(page, stack, tmp_path, br
 
     page.reload()
     playwright_api.expect(page.get_by_test_id("realname-status")).to_contain_text("已完成实名认证")
+
+
+def browser_login(page, stack, login_name, password=PASSWORD):
+    page.goto("/login")
+    page.get_by_test_id("login").fill(login_name)
+    page.get_by_test_id("password").fill(password)
+    fill_captcha(page, stack)
+    page.get_by_test_id("login-submit").click()
+
+
+def test_alipay_realname_wechat_binding_and_forgot_password(page, stack):
+    from tests.e2e.helpers import Browser, new_person, register
+    person = new_person(name="钟文")
+    assert register(Browser(stack), person).status_code == 201
+    browser_login(page, stack, person["phone"])
+    playwright_api.expect(page.get_by_test_id("user-name")).to_have_text("钟*")
+
+    # Alipay: the Alipay account holds another identity -> a clear refusal; then the same one -> verified
+    page.goto("/realname")
+    page.get_by_test_id("alipay-start").click()
+    page.wait_for_url("**/sandbox/alipay/certify**")
+    page.get_by_test_id("cert_no").fill(mainland_id())
+    page.get_by_test_id("alipay-authorize").click()
+    playwright_api.expect(page.get_by_test_id("realname-result-fail")).to_contain_text("不一致")
+    page.goto("/realname")
+    page.get_by_test_id("alipay-start").click()
+    page.wait_for_url("**/sandbox/alipay/certify**")
+    playwright_api.expect(page.get_by_test_id("cert_name")).to_have_value(person["name"])
+    page.get_by_test_id("alipay-authorize").click()
+    playwright_api.expect(page.get_by_test_id("realname-result-ok")).to_be_visible()
+
+    # WeChat: bind from the personal centre by "scanning" the sandbox QR code on a phone page
+    page.goto("/me#wechat")
+    page.get_by_test_id("wechat-bind").click()
+    page.wait_for_url("**/sandbox/wechat/qrconnect**")
+    with page.context.expect_page() as phone_page_info:
+        page.get_by_test_id("wechat-simulate-scan").click()
+    phone_page = phone_page_info.value
+    phone_page.get_by_test_id("nickname").fill("钟文的微信")
+    phone_page.get_by_test_id("wechat-confirm").click()
+    playwright_api.expect(phone_page.get_by_test_id("wechat-scan-done")).to_be_visible()
+    openid = phone_page.get_by_test_id("openid").input_value() if phone_page.get_by_test_id("openid").count() else None
+    phone_page.close()
+    page.wait_for_url("**/me**")
+    playwright_api.expect(page.get_by_test_id("wechat-nickname")).to_have_text("钟文的微信")
+
+    # ... then log out and log in by WeChat QR with the same WeChat user
+    page.get_by_test_id("logout").click()
+    playwright_api.expect(page.get_by_test_id("nav-login")).to_be_visible()
+    page.goto("/login")
+    page.get_by_test_id("tab-wechat").click()           # choosing the tab opens the QR page at once
+    page.wait_for_url("**/sandbox/wechat/qrconnect**")
+    with page.context.expect_page() as phone_page_info:
+        page.get_by_test_id("wechat-simulate-scan").click()
+    phone_page = phone_page_info.value
+    if openid:
+        phone_page.get_by_test_id("openid").fill(openid)
+    phone_page.get_by_test_id("wechat-confirm").click()
+    phone_page.close()
+    playwright_api.expect(page.get_by_test_id("user-name")).to_have_text("钟*")
+    page.get_by_test_id("logout").click()
+    playwright_api.expect(page.get_by_test_id("nav-login")).to_be_visible()
+
+    # forgot password: everything must match the registration; then the new password works
+    page.goto("/forgot-password")
+    new_password = "Xinmima@2026"
+    form = page.get_by_test_id("forgot-form")
+    form.get_by_test_id("id_number").fill(person["id_number"])
+    form.get_by_test_id("name").fill(person["name"])
+    form.get_by_test_id("password").fill(new_password)
+    form.get_by_test_id("password_confirm").fill(new_password)
+    form.get_by_test_id("phone").fill(person["phone"])
+    form.get_by_test_id("sms-button").click()
+    playwright_api.expect(form.get_by_test_id("sms-status")).to_contain_text("已发送")
+    form.get_by_test_id("sms_code").fill(stack.sms(person["phone"])[0]["code"])
+    page.get_by_test_id("reset-submit").click()
+    playwright_api.expect(page.get_by_test_id("reset-success")).to_be_visible()
+    browser_login(page, stack, person["id_number"], new_password)
+    playwright_api.expect(page.get_by_test_id("user-name")).to_have_text("钟*")
