@@ -71,3 +71,24 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
                     proc.wait(15)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+
+
+@contextmanager
+def gateway_alone(logs: Path, amqp_uri: str, extra_env: dict | None = None):
+    """Only the gateway (no services): for what it says when the rest is down."""
+    port = infra.free_port()
+    env = {**os.environ, "AMQP_URI": amqp_uri, "SANDBOX": "true", "SECRET_KEY": "e2e-secret",
+           "RPC_TIMEOUT": "3", **(extra_env or {})}
+    gateway = subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads", "4",
+                                "--bind", f"127.0.0.1:{port}", "--chdir", "gateway", "gateway.wsgi:app"],
+                               cwd=ROOT, env=env, stdout=open(logs / "gateway-alone.log", "w"),
+                               stderr=subprocess.STDOUT)
+    try:
+        infra.wait_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        gateway.terminate()
+        try:
+            gateway.wait(15)
+        except subprocess.TimeoutExpired:
+            gateway.kill()
