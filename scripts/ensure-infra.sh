@@ -62,7 +62,7 @@ s3() {  # a file-backed S3 server (s3rver) on loopback; objects live in DIR and 
 }
 
 chromium() {
-  if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto sans cjk"; then return 0; fi
+  if command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then return 0; fi
   apt_install chromium fonts-noto-cjk
 }
 
