@@ -7,10 +7,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run stop test test-unit test-integration test-e2e bench venv migrate seed clean-state check-deploy
 
-$(STAMP): requirements.txt requirements-dev.txt services/common/pyproject.toml services/identity/pyproject.toml gateway/pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt services/common/pyproject.toml services/identity/pyproject.toml services/profile/pyproject.toml gateway/pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
-	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e services/common -e services/identity -e gateway
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e services/common -e services/identity -e services/profile -e gateway
 	@touch $(STAMP)
 
 venv: $(STAMP)

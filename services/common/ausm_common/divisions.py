@@ -95,3 +95,36 @@ def within(code: str, jurisdiction: str) -> bool:
     if level == "city":
         return code[:4] == jurisdiction[:4]
     return code == jurisdiction
+
+
+PLACEHOLDERS = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖县级行政单位")
+
+
+@lru_cache(maxsize=None)
+def current_divisions() -> tuple[tuple[str, str, str, str | None], ...]:
+    """Every division in force today as (code, name, level, parent_code), provinces first.
+
+    Placeholders such as 市辖区 are skipped; a county whose prefecture entry is a placeholder
+    (the districts of 北京市, the counties directly under a province) hangs off the province.
+    """
+    out, current = [], {}
+    for _, prefix, _, info, children in _db().prefixes:
+        province = prefix + "0000"
+        if prefix not in PROVINCE_PREFIXES or not info.get("province"):
+            continue
+        for _, rest, _, child, _ in children:
+            name = current_name(child.get("county", ""))
+            if name and name not in PLACEHOLDERS:
+                current[prefix + rest] = name
+        if province not in current:
+            current[province] = info["province"]
+    for code in sorted(current):
+        if code.endswith("0000"):
+            level, parent = "province", None
+        elif code.endswith("00"):
+            level, parent = "city", code[:2] + "0000"
+        else:
+            level = "county"
+            parent = code[:4] + "00" if code[:4] + "00" in current else code[:2] + "0000"
+        out.append((code, current[code], level, parent))
+    return tuple(out)

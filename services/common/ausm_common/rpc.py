@@ -85,3 +85,48 @@ class RpcPool:
                 return
             with contextlib.suppress(Exception):
                 proxy.stop()
+
+
+class ServiceRpc:
+    """Calls from inside a nameko service to another service, with a timeout and expiry.
+
+    nameko's own RpcProxy dependency waits forever (pitfalls.md §2.5); this wraps the same
+    pool the gateway uses. `self.identity.get_person(account_id)` calls identity."""
+
+    def __init__(self, pool: RpcPool):
+        self._pool = pool
+
+    def __getattr__(self, service_name):
+        if service_name.startswith("_"):
+            raise AttributeError(service_name)
+        pool = self._pool
+
+        class _Service:
+            def __getattr__(self, method):
+                def call(*args, **kwargs):
+                    with pool.get() as proxy:
+                        return getattr(getattr(proxy, service_name), method)(*args, **kwargs)
+                return call
+        return _Service()
+
+
+try:
+    from nameko.extensions import DependencyProvider
+except ImportError:  # pragma: no cover
+    DependencyProvider = object
+
+
+class ServiceRpcProvider(DependencyProvider):
+    def setup(self):
+        config = self.container.config
+        self.pool = RpcPool(config["AMQP_URI"], size=int(config.get("max_workers", 10)),
+                            timeout=float(config.get("RPC_TIMEOUT", 10)))
+
+    def stop(self):
+        self.pool.close()
+
+    def kill(self):
+        self.pool.close()
+
+    def get_dependency(self, worker_ctx):
+        return ServiceRpc(self.pool)

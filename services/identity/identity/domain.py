@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from ausm_common.clock import beijing
 from ausm_common.divisions import PROVINCE_PREFIXES
 
+from .exceptions import DomainError  # noqa: F401  (re-exported: callers catch domain.DomainError)
+
 ID_TYPES = ("mainland_id", "hk_macau_permit", "taiwan_permit", "foreign_passport")
 ID_TYPE_LABELS = {
     "mainland_id": "居民身份证",
@@ -20,14 +22,6 @@ ID_TYPE_LABELS = {
     "taiwan_permit": "台湾居民来往大陆通行证",
     "foreign_passport": "护照（外国）",
 }
-
-
-class DomainError(Exception):
-    """A broken rule: a stable code, a Chinese message for the user and the field it concerns."""
-
-    def __init__(self, code: str, message: str, field: str | None = None, extra: dict | None = None):
-        super().__init__(message)
-        self.code, self.message, self.field, self.extra = code, message, field, extra or {}
 
 
 # --- ID documents ----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from .models import StaffAccount
 
 # One reviewer per region of the manuals' exam table (004 §6.1), plus the national level.
 SEED_REGIONS = ["000000", "110000", "120000", "130000", "140000", "150000", "210000", "210200", "220000",
-                "230000", "310000", "320000", "330000"]
+                "230000", "310000", "320000", "330000",
+                "330100", "330102"]   # a city and a county department, for the profile reviews below a province
 SEED_PASSWORD = "Review@2025"
 
 
@@ -49,7 +50,9 @@ def ensure_seed_staff(session, hasher) -> list[dict]:
         username = seed_username(code)
         staff = session.scalars(select(StaffAccount).where(StaffAccount.username == username)).first()
         if staff is None:
-            roles = ["realname_reviewer", "reviewer"] + (["admin"] if code == divisions.NATIONAL else [])
+            roles = (["realname_reviewer"] if divisions.level_of(code) in ("national", "province")
+                     or code in divisions.SEPARATE_PLAN_CITIES else []) + ["reviewer"] \
+                + (["admin"] if code == divisions.NATIONAL else [])
             staff = StaffAccount(username=username, name=f"{department_name(code)}审核员", department_code=code,
                                  department_name=department_name(code), level=divisions.level_of(code),
                                  roles=roles, password_hash=hasher.hash(SEED_PASSWORD))

@@ -1,0 +1,87 @@
+"""The directory of management departments and who may see what in it."""
+from sqlalchemy import select
+
+from ausm_common import divisions
+from ausm_common.errors import Forbidden, ValidationFailed
+
+from .models import Department
+
+# Hong Kong, Macau and Taiwan have no finance bureau on the platform.
+EXCLUDED_PROVINCES = ("710000", "810000", "820000")
+
+
+def department_name(code: str, division_name: str, level: str) -> str:
+    if level == "province" and code not in ("110000", "120000", "310000", "500000"):
+        return f"{division_name}财政厅"
+    return f"{division_name}财政局"
+
+
+def ensure_directory(session) -> dict:
+    existing = {d.code: d for d in session.scalars(select(Department))}
+    added = renamed = 0
+    for code, name, level, parent in divisions.current_divisions():
+        province = code[:2] + "0000"
+        if province in EXCLUDED_PROVINCES:
+            continue
+        full = department_name(code, name, level)
+        row = existing.get(code)
+        if row is None:
+            session.add(Department(code=code, name=full, division_name=name, level=level, parent_code=parent,
+                                   province_code=province))
+            added += 1
+        elif (row.name, row.division_name, row.parent_code) != (full, name, parent):
+            row.name, row.division_name, row.parent_code = full, name, parent
+            renamed += 1
+    return {"added": added, "renamed": renamed, "total": len(existing) + added}
+
+
+def get(session, code: str | None) -> Department:
+    row = session.get(Department, code) if code else None
+    if row is None:
+        raise ValidationFailed("DEPARTMENT_INVALID", "请选择有效的会计管理部门", {"department_code": "请选择会计管理部门"})
+    return row
+
+
+def children(session, parent_code: str | None) -> list[dict]:
+    query = select(Department).order_by(Department.code)
+    query = query.where(Department.parent_code == parent_code) if parent_code \
+        else query.where(Department.level == "province")
+    return [view(d) for d in session.scalars(query)]
+
+
+def view(d: Department | None) -> dict | None:
+    if d is None:
+        return None
+    return {"code": d.code, "name": d.name, "division_name": d.division_name, "level": d.level,
+            "parent_code": d.parent_code}
+
+
+def path(session, code: str | None) -> list[dict]:
+    """Province → city → county of a department, for display (浙江省财政厅 / 杭州市财政局 / 上城区财政局)."""
+    out = []
+    while code:
+        row = session.get(Department, code)
+        if row is None:
+            break
+        out.insert(0, view(row))
+        code = row.parent_code
+    return out
+
+
+def require_reviewer(caller: dict | None) -> dict:
+    """Staff with the reviewer role; their department bounds what they see."""
+    if not caller or caller.get("kind") != "staff":
+        raise Forbidden("STAFF_ONLY", "请使用管理部门工作人员账号登录")
+    if "reviewer" not in (caller.get("roles") or []):
+        raise Forbidden("ROLE_REQUIRED", "您的账号没有审核权限")
+    return caller
+
+
+def in_jurisdiction(caller: dict, department_code: str | None) -> bool:
+    """A department's staff see their own department and everything below it."""
+    return bool(department_code) and divisions.within(department_code, caller["department_code"])
+
+
+def check_jurisdiction(caller: dict, department_code: str | None):
+    if not in_jurisdiction(caller, department_code):
+        raise Forbidden("OUT_OF_JURISDICTION", "该记录不属于您所在管理部门的管辖范围")

@@ -1,0 +1,136 @@
+"""Tables owned by the profile service. Created by Alembic migrations only.
+
+A person's record lives in one `collections` row: the collection wizard edits it while it is a
+draft or returned; after approval only approved change requests touch it. Segments and proofs
+are JSON inside the row, so a step saves all or nothing.
+"""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from ausm_common.clock import utcnow
+from ausm_common.outbox import OutboxMixin
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Department(Base):
+    """A management department (会计管理部门), keyed by its GB/T 2260 division code."""
+    __tablename__ = "departments"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))                 # 上城区财政局
+    division_name: Mapped[str] = mapped_column(String(64))        # 上城区
+    level: Mapped[str] = mapped_column(String(16))                # province|city|county
+    parent_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+
+
+class Collection(Base):
+    """信息采集: one per person."""
+    __tablename__ = "collections"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(String(32), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft")      # draft|submitted|approved|returned
+    scope: Mapped[str | None] = mapped_column(String(32))
+    person: Mapped[dict] = mapped_column(JSON, default=dict)              # registration data from identity
+    basic: Mapped[dict] = mapped_column(JSON, default=dict)
+    education: Mapped[list] = mapped_column(JSON, default=list)
+    work: Mapped[list] = mapped_column(JSON, default=list)
+    department_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    steps_done: Mapped[list] = mapped_column(JSON, default=list)
+    qualification_checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    imported: Mapped[bool] = mapped_column(Boolean, default=False)       # from an old provincial platform
+    return_reasons: Mapped[dict] = mapped_column(JSON, default=dict)      # field path -> reason
+    pledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_collections_queue", "status", "department_code"),)
+
+
+class ChangeRequest(Base):
+    """信息变更: basic, education, work or scope; applied to the collection only when approved."""
+    __tablename__ = "change_requests"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(16))               # basic|education|work|scope
+    operation: Mapped[str] = mapped_column(String(16))          # add|modify|delete
+    segment_id: Mapped[str | None] = mapped_column(String(32))
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    after: Mapped[dict] = mapped_column(JSON, default=dict)
+    changed_fields: Mapped[list] = mapped_column(JSON, default=list)
+    review_mode: Mapped[str] = mapped_column(String(8))         # auto|manual
+    status: Mapped[str] = mapped_column(String(16))             # submitted|approved|returned|withdrawn
+    department_code: Mapped[str] = mapped_column(String(6), index=True)
+    reasons: Mapped[dict] = mapped_column(JSON, default=dict)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Transfer(Base):
+    """属地关系调转: reviewed by the receiving department."""
+    __tablename__ = "transfers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(String(32), index=True)
+    reason: Mapped[str] = mapped_column(String(24))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    from_department: Mapped[str] = mapped_column(String(6), index=True)
+    to_department: Mapped[str] = mapped_column(String(6), index=True)
+    proof: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16))             # submitted|approved|returned|withdrawn
+    reasons: Mapped[dict] = mapped_column(JSON, default=dict)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Qualification(Base):
+    """职称管理: an accounting qualification or another professional qualification."""
+    __tablename__ = "qualifications"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(String(32), index=True)
+    category: Mapped[str] = mapped_column(String(16))           # accounting|other
+    source: Mapped[str] = mapped_column(String(16))             # library|manual
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    proof: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16))             # submitted|approved|returned
+    department_code: Mapped[str] = mapped_column(String(6), index=True)
+    reasons: Mapped[dict] = mapped_column(JSON, default=dict)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewLog(Base):
+    """Who looked at or decided what, when (every review of every kind)."""
+    __tablename__ = "review_logs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    subject_kind: Mapped[str] = mapped_column(String(16))       # collection|change|transfer|qualification
+    subject_id: Mapped[str] = mapped_column(String(32), index=True)
+    account_id: Mapped[str] = mapped_column(String(32), index=True)
+    department_code: Mapped[str] = mapped_column(String(6))
+    staff_id: Mapped[str] = mapped_column(String(32))
+    staff_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))             # view|approve|return|submit|withdraw
+    reasons: Mapped[dict] = mapped_column(JSON, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Outbox(OutboxMixin, Base):
+    pass
