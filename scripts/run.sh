@@ -7,12 +7,15 @@ cd "$ROOT"
 bash scripts/ensure-infra.sh postgres
 bash scripts/ensure-infra.sh rabbitmq
 bash scripts/ensure-infra.sh createdb ausm_identity
+bash scripts/ensure-infra.sh createdb ausm_profile
 if [ -z "${S3_EXTERNAL:-}" ]; then   # set S3_EXTERNAL=1 when S3_ENDPOINT points at a real MinIO
   bash scripts/ensure-infra.sh s3 "$ROOT/var/s3" "$S3_PORT"
 fi
 
 (cd services/identity && alembic upgrade head)
+(cd services/profile && alembic upgrade head)
 python -m identity.seed > var/seed.json
+python -m profiles.seed > var/seed-profile.json
 
 start() {  # name, then the command
   local name=$1; shift
@@ -23,6 +26,7 @@ start() {  # name, then the command
   echo $! >"var/run/$name.pid"
 }
 start identity nameko run --config services/identity/config.yml identity.service
+start profile nameko run --config services/profile/config.yml profiles.service
 start gateway gunicorn -k gthread --workers "${GATEWAY_WORKERS:-2}" --threads "${GATEWAY_THREADS:-16}" \
   --bind "${HOST:-127.0.0.1}:$PORT" --chdir gateway --access-logfile - gateway.wsgi:app
 

@@ -43,11 +43,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["object_store"] = ObjectStore.from_env()
 
     from . import errors, files, health, pages
-    from .api import identity
+    from .api import identity, profile
     from .auth import check_csrf, ensure_csrf_cookie
 
     api = Api(app)
     api.register_blueprint(identity.blp)
+    api.register_blueprint(profile.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)
     app.register_blueprint(pages.blp)

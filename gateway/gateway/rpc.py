@@ -3,7 +3,7 @@ from flask import current_app
 
 from ausm_common.rpc import RpcPool
 
-SERVICES = ("identity",)
+SERVICES = ("identity", "profile")
 
 
 def pool() -> RpcPool:

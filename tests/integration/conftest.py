@@ -1,4 +1,4 @@
-"""Integration tier: the identity service in a real nameko container over RabbitMQ, with
+"""Integration tier: the identity and profile services in a real nameko container over RabbitMQ, with
 PostgreSQL (schema from migrations) and an S3 server. Monkey-patching comes first."""
 import eventlet
 
@@ -15,6 +15,19 @@ from tests.support import infra  # noqa: E402
 @pytest.fixture(scope="session")
 def database_url():
     with infra.fresh_database("ausm_identity_it") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def profile_database_url():
+    with infra.fresh_database("ausm_profile_it", "profile") as url:
+        from ausm_common.db import SessionFactory, make_engine
+        from profiles import departments
+
+        factory = SessionFactory(make_engine(url, pool_size=1))
+        with factory.get_session() as session:
+            departments.ensure_directory(session)
+        factory.engine.dispose()
         yield url
 
 
@@ -54,10 +67,30 @@ def identity(config):
 
 
 @pytest.fixture(scope="session")
+def profile(config, profile_database_url, identity):
+    from profiles.service import ProfileService
+
+    container = ServiceContainer(ProfileService, {**config, "PROFILE_DATABASE_URL": profile_database_url,
+                                                  "RPC_TIMEOUT": 10})
+    container.start()
+    yield container
+    container.stop()
+
+
+@pytest.fixture(scope="session")
 def rpc(config, identity):
     proxy = ExpiringClusterRpcProxy({"AMQP_URI": config["AMQP_URI"]}, timeout=15)
     yield proxy.start()
     proxy.stop()
+
+
+@pytest.fixture
+def profile_db(profile_database_url):
+    from ausm_common.db import SessionFactory, make_engine
+
+    factory = SessionFactory(make_engine(profile_database_url, pool_size=2))
+    yield factory
+    factory.engine.dispose()
 
 
 @pytest.fixture

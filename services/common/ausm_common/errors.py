@@ -78,3 +78,9 @@ def schema_errors(errors: dict) -> ValidationFailed:
     """Turn marshmallow's messages into our error shape."""
     fields = {k: (v[0] if isinstance(v, list) and v else str(v)) for k, v in errors.items()}
     return ValidationFailed("INVALID_INPUT", "提交的信息有误，请按提示修改", fields)
+
+
+@deserialize_to_instance
+class Unavailable(AppError):
+    """An outside provider (学信网, the qualification library, …) did not answer: try again later."""
+    status = 503

@@ -3,6 +3,7 @@
 Each step is saved whole or not at all; a step that breaks a rule is refused with every problem
 named by its field path, so the page can show them next to the fields.
 """
+import copy
 import uuid
 
 from sqlalchemy import select
@@ -108,12 +109,12 @@ def _with_ids(new_segments: list[dict], old_segments: list[dict], kind: str) -> 
         segment = dict(raw)
         previous = old.get(segment.get("id"))
         segment["id"] = previous["id"] if previous else uuid.uuid4().hex
-        segment["proofs"] = previous.get("proofs", {}) if previous else {}
-        segment["locked"] = previous.get("locked", []) if previous else []
+        segment["proofs"] = copy.deepcopy(previous.get("proofs", {})) if previous else {}
+        segment["locked"] = list(previous.get("locked", [])) if previous else []
         for field in segment["locked"]:          # fields imported from an old provincial platform
             segment[field] = previous[field]
         if kind == "education":
-            segment["checks"] = previous.get("checks", {}) if previous else {}
+            segment["checks"] = copy.deepcopy(previous.get("checks", {})) if previous else {}
         out.append(segment)
     return out
 
@@ -121,16 +122,11 @@ def _with_ids(new_segments: list[dict], old_segments: list[dict], kind: str) -> 
 def _parse(kind, segments):
     parse = domain.education_from_dict if kind == "education" else domain.work_from_dict
     parsed, problems = [], []
-    for i, raw in enumerate(segments):
-        segment, found = parse(raw, i) if _takes_index(parse) else parse(raw)
+    for i, raw in enumerate(segments or []):
+        segment, found = parse(raw, i)
         parsed.append(segment)
         problems += found
     return parsed, problems
-
-
-def _takes_index(fn) -> bool:
-    import inspect
-    return len(inspect.signature(fn).parameters) >= 2
 
 
 def _birth(collection):
@@ -183,13 +179,6 @@ def save_department(session, collection: Collection, code: str, now):
 
 # --- proofs ----------------------------------------------------------------------------------
 
-def identity_proof_needed(collection: Collection) -> bool:
-    """暂未工作且不属于在校学生的人员，须上传身份证或居住证."""
-    working = any(not s.get("end_date") for s in collection.work or [])
-    studying = any(not s.get("end_date") for s in collection.education or [])
-    return not working and not studying
-
-
 def degree_checks(collection: Collection) -> dict[int, bool]:
     out = {}
     for i, segment in enumerate(collection.education or []):
@@ -204,7 +193,7 @@ def proof_slots(collection: Collection) -> dict[str, str]:
     parsed_edu, _ = _parse("education", collection.education or [])
     parsed_work, _ = _parse("work", collection.work or [])
     slots = domain.required_proofs(parsed_edu, parsed_work, collection.scope,
-                                   identity_proof_needed=identity_proof_needed(collection),
+                                   identity_proof_needed=domain.needs_identity_proof(parsed_edu, parsed_work),
                                    degree_checks=degree_checks(collection))
     slots = dict(slots)
     if collection.scope == "qualified_non_accountant" and not collection.qualification_checked:
@@ -249,8 +238,12 @@ def attach(collection: Collection, store: ObjectStore, slot: str, key: str, acco
             if slot not in needed and slot != "basic.identity_proof":
                 raise ValidationFailed("PROOF_NOT_NEEDED", "该项无需上传证明材料", {slot: "该项无需上传证明材料"})
             policy, label = domain.PROOF_POLICY, "证明材料"
-        container, name = _slot_target(collection, slot)
         info = check_upload(store.get(key), policy, field=slot, label=label)
+        # JSON columns are compared by value: work on copies, then assign them back
+        collection.basic = copy.deepcopy(collection.basic or {})
+        collection.education = copy.deepcopy(collection.education or [])
+        collection.work = copy.deepcopy(collection.work or [])
+        container, name = _slot_target(collection, slot)
     except Exception:
         if key and key.startswith(f"incoming/{account_id}/"):
             store.delete(key)
@@ -258,10 +251,6 @@ def attach(collection: Collection, store: ObjectStore, slot: str, key: str, acco
     old = container.get(name)
     container[name] = {"key": key, "content_type": info.content_type, "size": info.size,
                        "width": info.width, "height": info.height, "uploaded_at": now.isoformat()}
-    # JSON columns change in place: reassign so SQLAlchemy writes them
-    collection.basic = dict(collection.basic or {})
-    collection.education = [dict(s) for s in collection.education or []]
-    collection.work = [dict(s) for s in collection.work or []]
     collection.updated_at = now
     if old and old.get("key") != key:
         store.delete(old["key"])
@@ -270,22 +259,23 @@ def attach(collection: Collection, store: ObjectStore, slot: str, key: str, acco
 
 # --- submission and review -------------------------------------------------------------------
 
-def problems(collection: Collection, today) -> list:
-    birth = _birth(collection)
-    parsed_edu, edu_problems = _parse("education", collection.education or [])
-    parsed_work, work_problems = _parse("work", collection.work or [])
-    data = {"scope": collection.scope, "basic": collection.basic or {}, "education": parsed_edu,
-            "work": parsed_work, "department_code": collection.department_code,
-            "pledged": collection.pledged_at is not None or True}
-    found = edu_problems + work_problems
-    found += domain.check_collection(data, birth, today, degree_checks(collection), uploaded_slots(collection))
-    required = proof_slots(collection)
-    have = uploaded_slots(collection)
-    for slot, text in required.items():
-        if slot not in have and not any(p.field == slot for p in found):
-            found.append(domain.Problem(slot, "PROOF_REQUIRED", f"请上传{text}"))
-    if not (collection.basic or {}).get("photo") and not any(p.field == "basic.photo" for p in found):
-        found.append(domain.Problem("basic.photo", "PHOTO_REQUIRED", "请上传本人证件照片"))
+def problems(collection: Collection, today, pledged: bool = True) -> list:
+    """Everything a machine can check, by field path (the pledge only counts at submission)."""
+    data = {"scope": collection.scope, "basic": collection.basic or {}, "education": collection.education or [],
+            "work": collection.work or [], "department_code": collection.department_code, "pledged": pledged}
+    found = domain.check_collection(data, _birth(collection), today, degree_checks(collection),
+                                    uploaded_slots(collection))
+    photo = (collection.basic or {}).get("photo")
+    if photo and collection.department_code:   # the photo rule is the department's province's
+        policy = domain.photo_policy(collection.department_code[:2] + "0000")
+        if photo["size"] < policy.min_bytes or photo["size"] > policy.max_bytes \
+                or photo["width"] < policy.min_width or photo["height"] < policy.min_height:
+            found.append(domain.Problem("basic.photo", "PHOTO_POLICY",
+                                        f"所选管理部门要求照片：{policy.describe()}，请重新上传"))
+    if collection.scope == "qualified_non_accountant" and not collection.qualification_checked \
+            and "scope.qualification_certificate" not in uploaded_slots(collection):
+        found.append(domain.Problem("scope.qualification_certificate", "PROOF_REQUIRED",
+                                    "全国会计资格职称库未核验到您的证书，请上传会计专业技术资格证书"))
     return found
 
 
@@ -294,7 +284,7 @@ def submit(session, collection: Collection, pledged: bool, now, today):
         raise ValidationFailed("PLEDGE_REQUIRED", "请勾选“承诺所提供信息真实有效”", {"pledge": "请勾选承诺"})
     if not collection.department_code:
         raise ValidationFailed("DEPARTMENT_REQUIRED", "请选择会计管理部门", {"department_code": "请选择会计管理部门"})
-    _raise_if([p for p in problems(collection, today) if p.field != "pledge"])
+    _raise_if(problems(collection, today, pledged=True))
     collection.status = "submitted"
     collection.pledged_at = now
     collection.submitted_at = now

@@ -85,3 +85,16 @@ def in_jurisdiction(caller: dict, department_code: str | None) -> bool:
 def check_jurisdiction(caller: dict, department_code: str | None):
     if not in_jurisdiction(caller, department_code):
         raise Forbidden("OUT_OF_JURISDICTION", "该记录不属于您所在管理部门的管辖范围")
+
+
+def jurisdiction_filter(column, caller: dict):
+    """The same rule as `in_jurisdiction`, as SQL (national: all; province: 33%; city: 3301%; county: exact)."""
+    code = caller["department_code"]
+    level = divisions.level_of(code)
+    if level == "national":
+        return column.isnot(None)
+    if level == "province":
+        return column.like(code[:2] + "%")
+    if level == "city":
+        return column.like(code[:4] + "%")
+    return column == code

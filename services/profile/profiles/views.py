@@ -1,0 +1,133 @@
+"""What the pages and the API see of the profile records (masked unless staff may see more)."""
+from sqlalchemy import select
+
+from . import collection as coll
+from . import departments, domain
+from .models import Collection, Department, ReviewLog
+
+
+def mask_id(number: str | None) -> str:
+    return number[:3] + "*****" + number[-4:] if number and len(number) > 7 else (number or "")
+
+
+def mask_phone(phone: str | None) -> str:
+    return phone[:3] + "****" + phone[-4:] if phone and len(phone) == 11 else (phone or "")
+
+
+def mask_name(name: str | None) -> str:
+    return name[0] + "*" * (len(name) - 1) if name else ""
+
+
+def person_view(person: dict, full: bool) -> dict:
+    out = dict(person)
+    if not full:
+        out.update(id_number=mask_id(person.get("id_number")), phone=mask_phone(person.get("phone")))
+    return out
+
+
+def not_started(person: dict) -> dict:
+    return {"status": "not_started", "status_label": "未开始",
+            "realname_verified": person.get("realname_status") == "verified",
+            "steps": [{"step": s, "label": coll.STEP_LABELS[s], "state": "todo"} for s in coll.STEPS]}
+
+
+def _files(container: dict, link, names) -> dict:
+    out = {}
+    for name in names:
+        meta = (container or {}).get(name)
+        if meta:
+            out[name] = {**{k: v for k, v in meta.items() if k != "key"}, "url": link(meta["key"])}
+    return out
+
+
+def _segment(segment: dict, link) -> dict:
+    out = {k: v for k, v in segment.items() if k != "proofs"}
+    out["proofs"] = _files(segment.get("proofs") or {}, link, list((segment.get("proofs") or {}).keys()))
+    return out
+
+
+def step_states(collection: Collection, problems) -> list[dict]:
+    done = set(collection.steps_done or [])
+    prefix = {"notice": ("scope",), "basic": ("basic",), "education": ("education",), "work": ("work",),
+              "department": ("department_code", "pledge")}
+    out = []
+    for step in coll.STEPS:
+        flagged = [p for p in problems if p.field.split(".")[0] in prefix[step]]
+        returned = [k for k in (collection.return_reasons or {}) if k.split(".")[0] in prefix[step]]
+        if returned and collection.status == "returned":
+            state = "returned"
+        elif step in done and not flagged:
+            state = "done"
+        elif step in done:
+            state = "attention"
+        else:
+            state = "todo"
+        out.append({"step": step, "label": coll.STEP_LABELS[step], "state": state,
+                    "problems": len(flagged)})
+    return out
+
+
+def collection_view(session, collection: Collection, link, today, for_staff=False) -> dict:
+    problems = coll.problems(collection, today) if collection.status in coll.EDITABLE else []
+    basic = {k: v for k, v in (collection.basic or {}).items()
+             if k not in ("photo", "identity_proof", "qualification_certificate")}
+    view = {
+        "id": collection.id, "status": collection.status, "status_label": coll.STATUS_LABELS[collection.status],
+        "scope": collection.scope, "scope_label": domain.SCOPES.get(collection.scope) if collection.scope else None,
+        "qualification_checked": collection.qualification_checked, "imported": collection.imported,
+        "person": person_view(collection.person or {}, full=for_staff),
+        "basic": basic,
+        "files": _files(collection.basic or {}, link, ("photo", "identity_proof", "qualification_certificate")),
+        "education": [_segment(s, link) for s in collection.education or []],
+        "work": [_segment(s, link) for s in collection.work or []],
+        "department": departments.view(session.get(Department, collection.department_code))
+        if collection.department_code else None,
+        "department_path": departments.path(session, collection.department_code),
+        "required_proofs": coll.proof_slots(collection) if collection.scope else {},
+        "problems": [p.__dict__ for p in problems],
+        "return_reasons": collection.return_reasons or {},
+        "steps": step_states(collection, problems),
+        "submitted_at": collection.submitted_at.isoformat() if collection.submitted_at else None,
+        "decided_at": collection.decided_at.isoformat() if collection.decided_at else None,
+        "updated_at": collection.updated_at.isoformat() if collection.updated_at else None,
+        "version": collection.version,
+    }
+    if for_staff:
+        view["history"] = [{"action": r.action, "staff_name": r.staff_name, "at": r.at.isoformat(),
+                            "reasons": r.reasons, "note": r.note}
+                           for r in session.scalars(select(ReviewLog).where(ReviewLog.subject_id == collection.id)
+                                                    .order_by(ReviewLog.at))]
+    return view
+
+
+def employer_view(employer) -> dict:
+    return {k: getattr(employer, k) for k in ("credit_code", "name", "employer_type", "industry", "address",
+                                              "region_code") if hasattr(employer, k)}
+
+
+def review_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
+    if kind != "collection":
+        return []
+    rows = session.scalars(select(Collection).where(
+        Collection.status == status, departments.jurisdiction_filter(Collection.department_code, caller))
+        .order_by(Collection.submitted_at).limit(500)).all()
+    out = []
+    for row in rows:
+        person = row.person or {}
+        out.append({"id": row.id, "kind": "collection", "kind_label": "信息采集", "status": row.status,
+                    "status_label": coll.STATUS_LABELS[row.status], "name": mask_name(person.get("name")),
+                    "id_number": mask_id(person.get("id_number")),
+                    "scope_label": domain.SCOPES.get(row.scope) if row.scope else None,
+                    "department_code": row.department_code,
+                    "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None})
+    return out
+
+
+def options() -> dict:
+    """Choices for the collection pages, from the rules module (one source of labels)."""
+    def pairs(mapping):
+        return [{"code": k, "label": v} for k, v in mapping.items()]
+    names = ("SCOPES", "STUDY_MODES", "EDUCATION_LEVELS", "DEGREES", "POLITICAL_STATUSES", "ETHNICITIES",
+             "EMPLOYER_TYPES", "INDUSTRIES", "ACCOUNTING_POST_LEVELS", "ACCOUNTING_POSTS", "TITLES", "QUAL_LEVELS",
+             "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS")
+    return {name.lower(): pairs(getattr(domain, name)) for name in names if hasattr(domain, name)}

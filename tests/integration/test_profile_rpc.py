@@ -1,0 +1,158 @@
+"""The profile service with identity over real RabbitMQ, PostgreSQL and S3: real-name gating,
+the collection wizard, review within a jurisdiction, events."""
+import pytest
+from sqlalchemy import select
+
+from ausm_common.errors import AppError, Forbidden
+from profiles.models import Collection, Outbox, ReviewLog
+from tests.integration.test_identity_rpc import caller_for, login, register, staff_login
+from tests.support import images
+from tests.support.people import mainland_id
+
+EDUCATION = {"study_mode": "full_time", "school": "浙江财经大学", "start_date": "2008-09-01",
+             "end_date": "2012-06-30", "education_level": "bachelor", "degree": "bachelor", "major": "会计学",
+             "education_cert_no": "103211201205000123", "degree_cert_no": "1032142012000123",
+             "studied_abroad": False}
+WORK = {"start_date": "2012-07-01", "end_date": None, "employer": "杭州清波数智科技有限公司",
+        "credit_code": "91330102MA2H7KQ398", "employer_type": "private", "industry": "I",
+        "address": "杭州市上城区清波街道1号", "phone": "0571-88886666", "has_accounting_work": True,
+        "posts": [{"post_level": "general", "post": "cashier", "start_date": "2012-07-01", "end_date": None}],
+        "title": "title_assistant", "title_date": "2014-06-01"}
+BASIC = {"political_status": "masses", "ethnicity": "han", "email": "li@example.com",
+         "address": "浙江省杭州市上城区解放路100号", "postcode": "310002"}
+
+
+def verified_person(rpc, **overrides):
+    data, account = register(rpc, id_number=mainland_id(region="330102"), **overrides)
+    person = caller_for(rpc, login(rpc, data["id_number"])["token"])
+    started = rpc.identity.start_alipay_realname(person, "http://gw/realname/alipay/return")
+    params = rpc.identity.sandbox_alipay_authorize(started["state"], data["name"], data["id_number"])
+    assert rpc.identity.complete_alipay_realname(params)["status"] == "approved"
+    return data, person
+
+
+def staff(rpc, db, code):
+    return staff_login(rpc, db, code)
+
+
+def upload(rpc, store, person, slot, data):
+    key = store.new_key(f"incoming/{person['id']}")
+    store.put(key, data, "application/octet-stream")
+    return key, rpc.profile.attach_collection_file(person, slot, key)
+
+
+def fill(rpc, store, person):
+    rpc.profile.start_collection(person)
+    rpc.profile.save_collection_step(person, "notice", {"scope": "accountant"})
+    rpc.profile.save_collection_step(person, "basic", BASIC)
+    upload(rpc, store, person, "basic.photo", images.jpeg(480, 680, 61 * 1024, seed=21))
+    rpc.profile.save_collection_step(person, "education", {"segments": [EDUCATION]})
+    rpc.profile.save_collection_step(person, "work", {"segments": [WORK]})
+    for i, slot in enumerate(("work.0.accounting_proof", "work.0.title_proof", "work.0.employment_proof")):
+        upload(rpc, store, person, slot, images.jpeg(800, 600, 20 * 1024, seed=30 + i))
+    return rpc.profile.save_collection_step(person, "department", {"department_code": "330102"})
+
+
+def app_error(fn, *args):
+    with pytest.raises(AppError) as info:
+        fn(*args)
+    return info.value
+
+
+def test_collection_needs_real_name(rpc, profile):
+    data, account = register(rpc)
+    person = caller_for(rpc, login(rpc, data["id_number"])["token"])
+    assert rpc.profile.get_collection(person)["realname_verified"] is False
+    assert app_error(rpc.profile.start_collection, person).code == "REALNAME_REQUIRED"
+
+
+def test_bad_steps_are_refused_whole_with_field_paths(rpc, profile, profile_db):
+    data, person = verified_person(rpc)
+    rpc.profile.start_collection(person)
+    rpc.profile.save_collection_step(person, "notice", {"scope": "accountant"})
+    overlapping = {**EDUCATION, "start_date": "2011-09-01", "end_date": "2014-06-30", "education_level": "master",
+                   "degree": "master", "education_cert_no": "103211201402000124", "degree_cert_no": "1032132014000124"}
+    err = app_error(rpc.profile.save_collection_step, person, "education", {"segments": [EDUCATION, overlapping]})
+    assert err.status == 422 and any(k.startswith("education.1") for k in err.errors), err.errors
+    no_accounting = {**WORK, "has_accounting_work": False, "posts": [], "title": None, "title_date": None}
+    err = app_error(rpc.profile.save_collection_step, person, "work", {"segments": [no_accounting]})
+    assert err.status == 422, err.errors
+    early_title = {**WORK, "title_date": "2011-01-01"}
+    err = app_error(rpc.profile.save_collection_step, person, "work", {"segments": [early_title]})
+    assert "work.0.title_date" in err.errors
+    with profile_db.get_session() as session:
+        row = session.scalars(select(Collection).where(Collection.account_id == person["id"])).one()
+        assert row.education == [] and row.work == [] and row.steps_done == ["notice"]
+
+
+def test_non_image_proof_is_refused_and_removed(rpc, profile, store):
+    data, person = verified_person(rpc)
+    fill(rpc, store, person)
+    key = store.new_key(f"incoming/{person['id']}")
+    store.put(key, b"%PDF-1.4 this is not a picture" * 1000, "image/jpeg")
+    err = app_error(rpc.profile.attach_collection_file, person, "work.0.accounting_proof", key)
+    assert err.code == "UPLOAD_TYPE" and not store.exists(key)
+    other = verified_person(rpc)[1]
+    foreign_key = store.new_key(f"incoming/{other['id']}")
+    store.put(foreign_key, images.jpeg(800, 600, 20 * 1024, seed=5), "image/jpeg")
+    assert app_error(rpc.profile.attach_collection_file, person, "work.0.title_proof", foreign_key).code == \
+        "UPLOAD_EMPTY"          # another person's upload cannot be attached
+
+
+def test_submit_review_return_fix_approve(rpc, profile, store, profile_db, db):
+    data, person = verified_person(rpc)
+    view = fill(rpc, store, person)
+    assert view["problems"] == [] or {p["field"] for p in view["problems"]} <= {"pledge"}, view["problems"]
+    assert app_error(rpc.profile.submit_collection, person, {"pledge": False}).code == "PLEDGE_REQUIRED"
+    submitted = rpc.profile.submit_collection(person, {"pledge": True})
+    assert submitted["status"] == "submitted"
+    assert app_error(rpc.profile.save_collection_step, person, "basic", BASIC).code == "COLLECTION_LOCKED"
+
+    outsider = staff(rpc, db, "110000")
+    assert submitted["id"] not in [r["id"] for r in rpc.profile.review_queue(outsider)]
+    with pytest.raises(Forbidden):
+        rpc.profile.get_collection_for_review(outsider, submitted["id"])
+    sibling = {"kind": "staff", "id": "x", "name": "拱墅区审核员", "department_code": "330105", "roles": ["reviewer"]}
+    assert submitted["id"] not in [r["id"] for r in rpc.profile.review_queue(sibling)]
+    with pytest.raises(Forbidden):
+        rpc.profile.review_queue(person)
+
+    county = staff(rpc, db, "330102")
+    assert submitted["id"] in [r["id"] for r in rpc.profile.review_queue(county)]
+    detail = rpc.profile.get_collection_for_review(county, submitted["id"])
+    assert detail["person"]["id_number"] == data["id_number"] and detail["files"]["photo"]["url"].startswith("/files/")
+    assert app_error(rpc.profile.decide_collection, county, submitted["id"], {"decision": "return"}).code == \
+        "REASON_REQUIRED"
+    returned = rpc.profile.decide_collection(county, submitted["id"], {
+        "decision": "return", "reasons": {"education.0.major": "所学专业与学历证书不一致，请按证书填写"}})
+    assert returned["status"] == "returned"
+
+    mine = rpc.profile.get_collection(person)
+    assert mine["return_reasons"] == {"education.0.major": "所学专业与学历证书不一致，请按证书填写"}
+    assert mine["person"]["id_number"] != data["id_number"]          # masked for the page
+    assert [s["state"] for s in mine["steps"] if s["step"] == "education"] == ["returned"]
+    fixed = dict(mine["education"][0], major="财务管理")
+    rpc.profile.save_collection_step(person, "education", {"segments": [fixed]})
+    assert rpc.profile.submit_collection(person, {"pledge": True})["status"] == "submitted"
+
+    province = staff(rpc, db, "330000")
+    approved = rpc.profile.decide_collection(province, submitted["id"], {"decision": "approve"})
+    assert approved["status"] == "approved"
+    assert app_error(rpc.profile.decide_collection, province, submitted["id"], {"decision": "approve"}).code == \
+        "ALREADY_DECIDED"
+    with profile_db.get_session() as session:
+        actions = [r.action for r in session.scalars(select(ReviewLog).where(ReviewLog.subject_id == submitted["id"])
+                                                     .order_by(ReviewLog.at))]
+        assert actions == ["view", "return", "approve"]
+        events = [o.event_type for o in session.scalars(select(Outbox).where(
+            Outbox.payload["account_id"].as_string() == person["id"]))]
+        assert events.count("collection_submitted") == 2 and events.count("collection_approved") == 1
+
+
+def test_employer_lookup_and_departments(rpc, profile):
+    found = rpc.profile.lookup_employer("91330102ma2h7kq398")
+    assert found["name"] == "杭州清波数智科技有限公司"
+    assert app_error(rpc.profile.lookup_employer, "91330102MA2H7KQ399").code == "CREDIT_CODE_CHECKSUM"
+    cities = rpc.profile.list_departments("330000")
+    assert {"code": "330100", "name": "杭州市财政局"}.items() <= next(c for c in cities if c["code"] == "330100").items()
+    assert [d["name"] for d in rpc.profile.get_department_path("330102")] == ["浙江省财政厅", "杭州市财政局", "上城区财政局"]
