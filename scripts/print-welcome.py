@@ -12,7 +12,8 @@ print(f"""
   sandbox:        SMS {base}/sandbox/sms?phone=13800138000   (SANDBOX={os.environ.get('SANDBOX')})
 
 Demo candidate (会计人员登录 {base}/login):
-  证件号码 {seed['candidate']['login']}  or 手机号 {seed['candidate']['phone']}   密码 {seed['candidate']['password']}
+  证件号码 {seed['candidate']['login']}  or 手机号 {seed['candidate']['phone']}   密码 {seed['candidate']['password']}   (not yet real-name verified)
+  证件号码 {seed['verified_candidate']['login']}  or 手机号 {seed['verified_candidate']['phone']}   密码 {seed['verified_candidate']['password']}   (verified: try 信息采集)
 Staff (工作人员登录 {base}/staff/login), password {seed['staff_password']} for each:""")
 for item in seed["staff"]:
     print(f"  {item['username']:<18} {item['department']}")

@@ -23,7 +23,8 @@ BASIC = {"political_status": "masses", "ethnicity": "han", "email": "li@example.
 
 
 def verified_person(rpc, **overrides):
-    data, account = register(rpc, id_number=mainland_id(region="330102"), **overrides)
+    overrides.setdefault("id_number", mainland_id(region="330102"))
+    data, account = register(rpc, **overrides)
     person = caller_for(rpc, login(rpc, data["id_number"])["token"])
     started = rpc.identity.start_alipay_realname(person, "http://gw/realname/alipay/return")
     params = rpc.identity.sandbox_alipay_authorize(started["state"], data["name"], data["id_number"])
@@ -156,3 +157,121 @@ def test_employer_lookup_and_departments(rpc, profile):
     cities = rpc.profile.list_departments("330000")
     assert {"code": "330100", "name": "杭州市财政局"}.items() <= next(c for c in cities if c["code"] == "330100").items()
     assert [d["name"] for d in rpc.profile.get_department_path("330102")] == ["浙江省财政厅", "杭州市财政局", "上城区财政局"]
+
+
+def approved_person(rpc, store, db, **overrides):
+    data, person = verified_person(rpc, **overrides)
+    fill(rpc, store, person)
+    collection = rpc.profile.submit_collection(person, {"pledge": True})
+    rpc.profile.decide_collection(staff(rpc, db, "330102"), collection["id"], {"decision": "approve"})
+    return data, person, collection
+
+
+def test_changes_auto_and_manual_with_history_and_withdrawal(rpc, profile, store, profile_db, db):
+    data, person = verified_person(rpc)
+    rpc.profile.start_collection(person)
+    assert app_error(rpc.profile.submit_change, person, {"kind": "basic", "operation": "modify", **BASIC}).code == \
+        "COLLECTION_NOT_APPROVED"
+    data, person, collection = approved_person(rpc, store, db)
+
+    auto = rpc.profile.submit_change(person, {"kind": "basic", "operation": "modify", **BASIC,
+                                              "address": "浙江省杭州市上城区望江路8号"})
+    assert (auto["review_mode"], auto["status"], auto["changed_fields"]) == ("auto", "approved", ["address"])
+    assert rpc.profile.get_collection(person)["basic"]["address"] == "浙江省杭州市上城区望江路8号"
+
+    current = rpc.profile.get_collection(person)["work"][0]
+    overlapping = {**WORK, "start_date": "2011-01-01", "end_date": "2012-12-31", "employer": "杭州拱宸财务代理记账有限公司",
+                   "credit_code": "91330105MA2CJ8W6X4", "has_accounting_work": False, "posts": [], "title": None,
+                   "title_date": None}
+    err = app_error(rpc.profile.submit_change, person, {"kind": "work", "operation": "add", "segment": overlapping})
+    assert any(k.startswith("work.") for k in err.errors), err.errors
+    ended = {**{k: v for k, v in current.items() if k not in ("proofs", "locked")}, "end_date": "2020-12-31",
+             "posts": [{**WORK["posts"][0], "end_date": "2020-12-31"}]}
+    manual = rpc.profile.submit_change(person, {"kind": "work", "operation": "modify", "segment_id": current["id"],
+                                                "segment": ended})
+    assert manual["review_mode"] == "manual" and manual["status"] == "submitted"
+    assert "end_date" in manual["changed_fields"] and manual["before"]["end_date"] is None
+    assert rpc.profile.get_collection(person)["work"][0]["end_date"] is None      # unchanged until approved
+    assert app_error(rpc.profile.submit_change, person, {"kind": "work", "operation": "modify",
+                                                          "segment_id": current["id"], "segment": ended}).code == \
+        "CHANGE_PENDING"
+    assert rpc.profile.withdraw_change(person, manual["id"])["status"] == "withdrawn"
+    again = rpc.profile.submit_change(person, {"kind": "work", "operation": "modify", "segment_id": current["id"],
+                                               "segment": ended})
+    county = staff(rpc, db, "330102")
+    assert again["id"] in [r["id"] for r in rpc.profile.review_queue(county, "change")]
+    assert rpc.profile.decide_review_item(county, "change", again["id"], {"decision": "approve"})["status"] == \
+        "approved"
+    assert rpc.profile.get_collection(person)["work"][0]["end_date"] == "2020-12-31"
+    history = rpc.profile.list_changes(person)
+    assert [h["status"] for h in history] == ["approved", "withdrawn", "approved"]
+    other = verified_person(rpc)[1]
+    assert rpc.profile.list_changes(other) == []
+    with pytest.raises(AppError):
+        rpc.profile.withdraw_change(other, again["id"])
+
+
+def test_transfer_blockers_then_receiving_department_approves(rpc, profile, store, profile_db, db):
+    data, person, collection = approved_person(rpc, store, db)
+    proof_key = store.new_key(f"incoming/{person['id']}")
+    store.put(proof_key, images.jpeg(300, 300, seed=40), "image/jpeg")
+    details = {"employer": "北京朝阳恒信会计师事务所（普通合伙）", "credit_code": "91110105MA01C8RT4D",
+               "employer_type": "accounting_firm", "industry": "L", "address": "北京市朝阳区建国路1号",
+               "start_date": "2024-01-02"}
+    same = app_error(rpc.profile.submit_transfer, person, {"reason": "employer_moved", "details": details,
+                                                            "to_department": "330102", "proof_key": proof_key})
+    assert same.code == "TRANSFER_SAME_DEPARTMENT" and not store.exists(proof_key)
+    big = store.new_key(f"incoming/{person['id']}")
+    store.put(big, images.jpeg(900, 900, 201 * 1024, seed=41), "image/jpeg")
+    assert app_error(rpc.profile.submit_transfer, person, {"reason": "employer_moved", "details": details,
+                                                            "to_department": "110105", "proof_key": big}).code == \
+        "UPLOAD_TOO_LARGE"
+    proof_key = store.new_key(f"incoming/{person['id']}")
+    store.put(proof_key, images.jpeg(300, 300, seed=40), "image/jpeg")
+    transfer = rpc.profile.submit_transfer(person, {"reason": "employer_moved", "details": details,
+                                                    "to_department": "110105", "proof_key": proof_key})
+    assert transfer["status"] == "submitted" and transfer["to_path"].endswith("朝阳区财政局")
+    second = store.new_key(f"incoming/{person['id']}")
+    store.put(second, images.jpeg(300, 300, seed=42), "image/jpeg")
+    blocked = app_error(rpc.profile.submit_transfer, person, {"reason": "employer_moved", "details": details,
+                                                               "to_department": "110105", "proof_key": second})
+    assert blocked.code == "PENDING_APPLICATION" and "调转申请" in blocked.message
+
+    leaving = staff(rpc, db, "330102")
+    assert transfer["id"] not in [r["id"] for r in rpc.profile.review_queue(leaving, "transfer")]
+    with pytest.raises(Forbidden):
+        rpc.profile.decide_review_item(leaving, "transfer", transfer["id"], {"decision": "approve"})
+    receiving = staff(rpc, db, "110000")
+    assert transfer["id"] in [r["id"] for r in rpc.profile.review_queue(receiving, "transfer")]
+    assert rpc.profile.decide_review_item(receiving, "transfer", transfer["id"], {"decision": "approve"})["status"] \
+        == "approved"
+    assert rpc.profile.get_collection(person)["department"]["code"] == "110105"
+    assert transfer["id"] in [t["id"] for t in rpc.profile.list_transfers(leaving)]     # both ends see it
+    assert rpc.profile.list_transfers(person)[0]["status_label"] == "审核通过"
+    assert collection["id"] not in [r["id"] for r in rpc.profile.review_queue(leaving, "collection", "approved")]
+
+
+def test_qualifications_from_library_and_by_hand(rpc, profile, store, db):
+    data, person, collection = approved_person(rpc, store, db, id_number=mainland_id(region="330102"))
+    fetched = rpc.profile.fetch_qualifications(person)
+    assert fetched["message"] in ("未获取到数据",) or fetched["found"] >= 1
+    again = rpc.profile.fetch_qualifications(person)
+    assert again["added"] == 0                                         # not added twice
+    proof = store.new_key(f"incoming/{person['id']}")
+    store.put(proof, images.jpeg(500, 400, 25 * 1024, seed=50), "image/jpeg")
+    entry = {"level": "intermediate", "way": "exam", "obtained_date": "2016-10-15", "certificate_no": "Z1633010200123",
+             "proof_key": proof}
+    row = rpc.profile.submit_qualification(person, "accounting", entry)
+    assert row["data"]["title"] == "title_accountant" and row["title_label"] == "会计师" and row["status"] == "submitted"
+    small = store.new_key(f"incoming/{person['id']}")
+    store.put(small, images.jpeg(120, 100, seed=51), "image/jpeg")
+    assert app_error(rpc.profile.submit_qualification, person, "other",
+                     {"type": "cpa", "level": "intermediate", "obtained_date": "2018-01-01",
+                      "certificate_no": "330000123456", "proof_key": small}).code in (
+        "OTHER_QUALIFICATION_LEVEL_UNEXPECTED", "VALIDATION_FAILED")
+    county = staff(rpc, db, "330102")
+    decided = rpc.profile.decide_review_item(county, "qualification", row["id"], {
+        "decision": "return", "reasons": {"certificate_no": "证书号与证书图片不一致"}})
+    assert decided["status"] == "returned" and decided["reasons"] == {"certificate_no": "证书号与证书图片不一致"}
+    archive = rpc.profile.get_archive(person)
+    assert archive["collection"]["status"] == "approved" and archive["qualifications"]

@@ -10,7 +10,7 @@ next to the fields. Checks of one value (`validate_credit_code`) raise `DomainEr
 """
 import re
 from dataclasses import asdict, dataclass, field as dc_field
-from datetime import date
+from datetime import date, datetime
 
 from ausm_common import divisions
 from ausm_common.uploads import UploadPolicy
@@ -126,12 +126,9 @@ def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
 
 
-def _ym(value: date | None) -> str:
-    return value.strftime("%Y-%m") if value else "至今"
-
-
 def _period(start: date | None, end: date | None) -> str:
-    return f"{_ym(start)}至{_ym(end)}" if end else f"{_ym(start)}至今"
+    """2012-09至2016-06, or 2020-09至今."""
+    return f"{start:%Y-%m}至" + (f"{end:%Y-%m}" if end else "今")
 
 
 def add_years(value: date, years: int) -> date:
@@ -149,6 +146,8 @@ def parse_date(value) -> date | None:
     """ISO `YYYY-MM-DD` (a datetime string's date part, or `YYYY-MM` as its first day); raise ValueError."""
     if value in (None, ""):
         return None
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
     text = _text(value)
@@ -430,7 +429,7 @@ def education_segment_problems(segment: EducationSegment, index: int, birth_date
     at, name, s, out = f"education.{index}", f"第{index + 1}段教育经历的", segment, []
     _choice(out, f"{at}.study_mode", s.study_mode, STUDY_MODES, name + "培养方式", "EDUCATION_STUDY_MODE")
     _required_text(out, f"{at}.school", s.school, name + "学校名称", "EDUCATION_SCHOOL")
-    if not s.start_date and not any(p.field == f"{at}.start_date" for p in out):
+    if not s.start_date:
         out.append(Problem(f"{at}.start_date", "EDUCATION_START_REQUIRED", f"请填写{name}入学时间"))
     _choice(out, f"{at}.education_level", s.education_level, EDUCATION_LEVELS, name + "学历", "EDUCATION_LEVEL")
     _choice(out, f"{at}.degree", s.degree, DEGREES, name + "学位（未取得学位的请选择“无”）", "EDUCATION_DEGREE")
@@ -506,8 +505,7 @@ def _post_problems(segment: WorkSegment, index: int, today: date) -> list[Proble
                 "POST_LEVEL")
         _choice(out, f"{here}.post", post.post, ACCOUNTING_POSTS, label + "从事会计工作岗位", "POST")
         if not post.start_date:
-            if not any(p.field == f"{here}.start_date" for p in out):
-                out.append(Problem(f"{here}.start_date", "POST_START_REQUIRED", f"请填写{label}会计工作开始时间"))
+            out.append(Problem(f"{here}.start_date", "POST_START_REQUIRED", f"请填写{label}会计工作开始时间"))
             continue
         out += _dates_problems(here, label, post.start_date, post.end_date, None, today,
                                ("会计工作开始时间", "会计工作结束时间"), 0, "POST")
@@ -555,9 +553,8 @@ def _title_problems(s: WorkSegment, at: str, name: str, today: date) -> list[Pro
     if s.title and s.title not in TITLES:
         out.append(Problem(f"{at}.title", "WORK_TITLE_INVALID", f"{name}会计专业职务不在可选范围内"))
     if s.title and not s.title_date:
-        if not any(p.field == f"{at}.title_date" for p in out):
-            out.append(Problem(f"{at}.title_date", "WORK_TITLE_DATE_REQUIRED",
-                               f"{name}填写了会计专业职务，请选择会计专业职务聘任时间"))
+        out.append(Problem(f"{at}.title_date", "WORK_TITLE_DATE_REQUIRED",
+                           f"{name}填写了会计专业职务，请选择会计专业职务聘任时间"))
     elif s.title_date and not s.title:
         out.append(Problem(f"{at}.title", "WORK_TITLE_REQUIRED", f"{name}填写了聘任时间，请选择会计专业职务"))
     if s.title_date:
@@ -975,7 +972,9 @@ DEFAULT_TITLES = {"junior": "title_assistant", "intermediate": "title_accountant
                   "professor": "title_professor"}
 TITLES_FOR_LEVEL = {"junior": ("title_clerk", "title_assistant"), "intermediate": ("title_accountant",),
                     "senior": ("title_senior",), "professor": ("title_professor",)}
-WAYS_FOR_LEVEL = {"junior": ("exam", "assessment", "recognition"), "intermediate": ("exam", "assessment", "recognition"),
+# 初级/中级 by exam (or, before 1992, assessment); 高级 by 考评结合; 正高级 by 评审 only.
+WAYS_FOR_LEVEL = {"junior": ("exam", "assessment", "recognition"),
+                  "intermediate": ("exam", "assessment", "recognition"),
                   "senior": ("exam_and_assessment", "assessment", "recognition"), "professor": ("assessment",)}
 # The national exam began in 1992; titles were assessed (评审) from the 1980s.
 FIRST_EXAM_DATE = date(1992, 1, 1)

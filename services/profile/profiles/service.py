@@ -16,12 +16,12 @@ from ausm_common.rpc import ServiceRpcProvider
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link
 
+from . import changes, departments, domain, qualifications, transfers, views
 from . import collection as coll
-from . import departments, domain, views
 from .adapters import (ProviderUnavailable, build_degree_checker, build_employer_directory,
                        build_qualification_library)
 from .exceptions import DomainError, RuleViolations
-from .models import Collection, Outbox
+from .models import ChangeRequest, Collection, Outbox, Qualification, ReviewLog, Transfer
 
 
 class Providers(DependencyProvider):
@@ -207,6 +207,133 @@ class ProfileService:
             departments.check_jurisdiction(caller, found.department_code)
             coll.log(session, caller, found, "view", self._now())
             return self._view(session, found, for_staff=True)
+
+    # --- changes (信息变更) -------------------------------------------------------------
+    @entrypoint
+    def submit_change(self, caller, data):
+        with self.db.get_session() as session:
+            found = self._mine(session, caller, lock=True)
+            request = changes.submit(session, self.storage, found, data.get("kind"), data.get("operation"),
+                                     data, self._today(), self._now())
+            record_event(session, Outbox, "profile_change_submitted",
+                         {"account_id": found.account_id, "change_id": request.id, "kind": request.kind,
+                          "review_mode": request.review_mode})
+            if request.status == "approved":
+                record_event(session, Outbox, "profile_changed",
+                             {"account_id": found.account_id, "change_id": request.id, "kind": request.kind})
+            return changes.view(request)
+
+    @entrypoint
+    def list_changes(self, caller, kind=None):
+        with self.db.get_session() as session:
+            return changes.history(session, person_id(caller), kind)
+
+    @entrypoint
+    def withdraw_change(self, caller, change_id):
+        with self.db.get_session() as session:
+            request = session.get(ChangeRequest, change_id, with_for_update=True)
+            if request is None or request.account_id != person_id(caller):
+                raise NotFound("NOT_FOUND", "变更申请不存在")
+            changes.withdraw(request, self._now())
+            return changes.view(request)
+
+    # --- transfers (属地关系调转) ------------------------------------------------------------
+    @entrypoint
+    def submit_transfer(self, caller, data):
+        account_id = person_id(caller)
+        with self.db.get_session() as session:
+            found = coll.for_person(session, account_id, lock=True)
+            transfer = transfers.submit(session, self.storage, found, {**data, "account_id": account_id},
+                                        self._today(), self._now())
+            return transfers.view(session, transfer, self._link)
+
+    @entrypoint
+    def list_transfers(self, caller):
+        with self.db.get_session() as session:
+            if caller and caller.get("kind") == "staff":
+                return transfers.for_department(session, departments.require_reviewer(caller), self._link)
+            return transfers.for_person(session, person_id(caller), self._link)
+
+    # --- qualifications (职称管理) --------------------------------------------------------
+    @entrypoint
+    def fetch_qualifications(self, caller):
+        with self.db.get_session() as session:
+            found = self._mine(session, caller, lock=True)
+            result = qualifications.fetch_from_library(session, self.providers.qualifications, found, self._now())
+            session.flush()
+            return {**result, "items": qualifications.for_person(session, found.account_id, self._link)}
+
+    @entrypoint
+    def submit_qualification(self, caller, category, data):
+        with self.db.get_session() as session:
+            found = self._mine(session, caller, lock=True)
+            row = qualifications.submit(session, self.storage, found, category, data, self._today(), self._now())
+            return qualifications.view(row, self._link)
+
+    @entrypoint
+    def list_qualifications(self, caller):
+        with self.db.get_session() as session:
+            return qualifications.for_person(session, person_id(caller), self._link)
+
+    # --- personal archive (个人中心 档案) ------------------------------------------------------
+    @entrypoint
+    def get_archive(self, caller):
+        account_id = person_id(caller)
+        with self.db.get_session() as session:
+            found = coll.for_person(session, account_id)
+            return {"collection": self._view(session, found) if found else None,
+                    "changes": changes.history(session, account_id),
+                    "transfers": transfers.for_person(session, account_id, self._link),
+                    "qualifications": qualifications.for_person(session, account_id, self._link)}
+
+    # --- review of changes, transfers and qualifications ---------------------------------------
+    def _review_item(self, session, kind, item_id, lock=False):
+        model = {"change": ChangeRequest, "transfer": Transfer, "qualification": Qualification}.get(kind)
+        if model is None:
+            raise ValidationFailed("KIND_INVALID", "审核类型不正确", {"kind": "审核类型不正确"})
+        row = session.get(model, item_id, with_for_update=lock)
+        if row is None:
+            raise NotFound("NOT_FOUND", "记录不存在")
+        return row
+
+    @entrypoint
+    def get_review_item(self, caller, kind, item_id):
+        caller = departments.require_reviewer(caller)
+        with self.db.get_session() as session:
+            row = self._review_item(session, kind, item_id)
+            department = row.to_department if kind == "transfer" else row.department_code
+            departments.check_jurisdiction(caller, department)
+            found = coll.for_person(session, row.account_id)
+            session.add(ReviewLog(subject_kind=kind, subject_id=row.id, account_id=row.account_id,
+                                  department_code=department, staff_id=caller.get("id", ""),
+                                  staff_name=caller.get("name") or "", action="view", at=self._now()))
+            item = {"change": lambda: changes.view(row), "transfer": lambda: transfers.view(session, row, self._link),
+                    "qualification": lambda: qualifications.view(row, self._link)}[kind]()
+            return {"kind": kind, "item": item, "person": views.person_view(found.person, full=True) if found else None,
+                    "collection": self._view(session, found, for_staff=True) if found else None}
+
+    @entrypoint
+    def decide_review_item(self, caller, kind, item_id, data):
+        caller = departments.require_reviewer(caller)
+        with self.db.get_session() as session:
+            row = self._review_item(session, kind, item_id, lock=True)
+            found = coll.for_person(session, row.account_id, lock=True)
+            decision, reasons, note, now = data.get("decision"), data.get("reasons") or {}, data.get("note"), self._now()
+            if kind == "change":
+                changes.decide(session, caller, found, row, decision, reasons, note, now)
+                if row.status == "approved":
+                    record_event(session, Outbox, "profile_changed",
+                                 {"account_id": row.account_id, "change_id": row.id, "kind": row.kind})
+                return changes.view(row)
+            if kind == "transfer":
+                transfers.decide(session, caller, found, row, decision, reasons, note, now)
+                if row.status == "approved":
+                    record_event(session, Outbox, "transfer_approved",
+                                 {"account_id": row.account_id, "from_department": row.from_department,
+                                  "to_department": row.to_department})
+                return transfers.view(session, row, self._link)
+            qualifications.decide(session, caller, row, decision, reasons, note, now)
+            return qualifications.view(row, self._link)
 
     @entrypoint
     def decide_collection(self, caller, collection_id, data):

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from . import collection as coll
 from . import departments, domain
-from .models import Collection, Department, ReviewLog
+from .models import ChangeRequest, Collection, Department, Qualification, ReviewLog, Transfer
 
 
 def mask_id(number: str | None) -> str:
@@ -107,7 +107,7 @@ def employer_view(employer) -> dict:
 
 def review_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
     if kind != "collection":
-        return []
+        return other_queue(session, caller, kind, status)
     rows = session.scalars(select(Collection).where(
         Collection.status == status, departments.jurisdiction_filter(Collection.department_code, caller))
         .order_by(Collection.submitted_at).limit(500)).all()
@@ -131,3 +131,26 @@ def options() -> dict:
              "EMPLOYER_TYPES", "INDUSTRIES", "ACCOUNTING_POST_LEVELS", "ACCOUNTING_POSTS", "TITLES", "QUAL_LEVELS",
              "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS")
     return {name.lower(): pairs(getattr(domain, name)) for name in names if hasattr(domain, name)}
+
+
+def other_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
+    """Changes and qualifications wait at the person's department; transfers at the receiving one."""
+    model, column = {"change": (ChangeRequest, ChangeRequest.department_code),
+                     "transfer": (Transfer, Transfer.to_department),
+                     "qualification": (Qualification, Qualification.department_code)}[kind]
+    rows = session.scalars(select(model).where(model.status == status,
+                                               departments.jurisdiction_filter(column, caller))
+                           .order_by(model.submitted_at).limit(500)).all()
+    people = {c.account_id: c.person or {} for c in session.scalars(
+        select(Collection).where(Collection.account_id.in_({r.account_id for r in rows})))} if rows else {}
+    labels = {"change": lambda r: f"{domain.CHANGE_KINDS[r.kind]}（{domain.CHANGE_OPERATIONS[r.operation]}）",
+              "transfer": lambda r: f"调转：{domain.TRANSFER_REASONS[r.reason]}",
+              "qualification": lambda r: "会计专业技术资格" if r.category == "accounting" else "其他职业资格"}
+    out = []
+    for row in rows:
+        person = people.get(row.account_id, {})
+        out.append({"id": row.id, "kind": kind, "kind_label": labels[kind](row), "status": row.status,
+                    "name": mask_name(person.get("name")), "id_number": mask_id(person.get("id_number")),
+                    "department_code": getattr(row, "department_code", None) or getattr(row, "to_department", None),
+                    "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None})
+    return out
