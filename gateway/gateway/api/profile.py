@@ -139,3 +139,127 @@ def get_collection_for_review(collection_id):
 def decide_collection(data, collection_id):
     """审核通过，或按字段填写原因后退回"""
     return services.profile.decide_collection(current_caller(), collection_id, data)
+
+
+# --- 信息变更 ------------------------------------------------------------------------------------
+
+class ChangeIn(StepIn):
+    kind = fields.String(required=True, validate=validate.OneOf(["basic", "education", "work", "scope"]))
+    operation = fields.String(required=True, validate=validate.OneOf(["add", "modify", "delete"]))
+    segment_id = fields.String(validate=validate.Length(max=32))
+    segment = fields.Dict(metadata={"description": "education / work: the new segment (add, modify)"})
+
+
+def _with_uploads(caller, names):
+    """Multipart: JSON in the `data` field, files beside it; JSON bodies pass straight through."""
+    import json
+    if request.mimetype == "multipart/form-data":
+        try:
+            data = json.loads(request.form.get("data") or "{}")
+        except ValueError:
+            raise ValidationFailed("BODY_INVALID", "提交的数据格式不正确", {})
+        return data, store_incoming(caller["id"], names)
+    return request.get_json(silent=True) or {}, {}
+
+
+@blp.route("/changes", methods=["POST"])
+@login_required("person")
+def submit_change():
+    """提交信息变更（JSON，或 multipart：data=JSON + 证明文件 identity_proof / accounting_proof / …）"""
+    caller = current_caller()
+    data, keys = _with_uploads(caller, ("identity_proof", "education_certificate", "degree_certificate",
+                                        "abroad_certificate", "accounting_proof", "title_proof", "employment_proof"))
+    data = ChangeIn().load(data)
+    if "identity_proof" in keys:
+        data["identity_proof_key"] = keys.pop("identity_proof")
+    data["proofs"] = keys
+    return services.profile.submit_change(caller, data), 201
+
+
+@blp.route("/changes")
+@login_required("person")
+def list_changes():
+    """变更记录：审核方式、审核状态、变更类型、变更方式、变更时间，及变更前后"""
+    return services.profile.list_changes(current_caller(), request.args.get("kind") or None)
+
+
+@blp.route("/changes/<change_id>", methods=["DELETE"])
+@login_required("person")
+def withdraw_change(change_id):
+    """撤回审核中的变更申请"""
+    return services.profile.withdraw_change(current_caller(), change_id)
+
+
+# --- 属地关系调转 ----------------------------------------------------------------------------------
+
+class TransferIn(Loose):
+    reason = fields.String(required=True, validate=validate.OneOf(["employer_moved", "school_moved", "residence_moved"]))
+    to_department = fields.String(required=True, validate=validate.Length(max=6))
+    details = fields.Dict()
+
+
+@blp.route("/transfers", methods=["POST"])
+@login_required("person")
+def submit_transfer():
+    """调转申请（multipart：data=JSON {reason, to_department, details} + proof 图片 <200KB）"""
+    caller = current_caller()
+    data, keys = _with_uploads(caller, ("proof",))
+    data = TransferIn().load(data)
+    return services.profile.submit_transfer(caller, {**data, "proof_key": keys.get("proof")}), 201
+
+
+@blp.route("/transfers")
+@login_required(None)
+def list_transfers():
+    """调转信息：本人的调转记录；工作人员看到调出或调入本辖区的记录"""
+    return services.profile.list_transfers(current_caller())
+
+
+# --- 职称管理 ------------------------------------------------------------------------------------
+
+@blp.route("/qualifications/library-fetch", methods=["POST"])
+@login_required("person")
+def fetch_qualifications():
+    """自动获取：从全国会计资格职称库获取本人的会计专业技术资格"""
+    return services.profile.fetch_qualifications(current_caller())
+
+
+@blp.route("/qualifications", methods=["POST"])
+@login_required("person")
+def submit_qualification():
+    """手动填报职称（multipart：data=JSON {category: accounting|other, …} + proof 图片 20KB～500KB）"""
+    caller = current_caller()
+    data, keys = _with_uploads(caller, ("proof",))
+    category = data.pop("category", None)
+    return services.profile.submit_qualification(caller, category, {**data, "proof_key": keys.get("proof")}), 201
+
+
+@blp.route("/qualifications")
+@login_required("person")
+def list_qualifications():
+    """我的职称信息"""
+    return services.profile.list_qualifications(current_caller())
+
+
+@blp.route("/archive")
+@login_required("person")
+def archive():
+    """个人档案：基本信息、信息采集、变更、调转与职称"""
+    return services.profile.get_archive(current_caller())
+
+
+# --- 审核（变更、调转、职称） ---------------------------------------------------------------------------
+
+@blp.route("/staff/reviews/<kind>/<item_id>")
+@login_required("staff")
+def get_review_item(kind, item_id):
+    """变更、调转、职称申请的审核详情"""
+    return services.profile.get_review_item(current_caller(), kind, item_id)
+
+
+@blp.route("/staff/reviews/<kind>/<item_id>/decision", methods=["POST"])
+@blp.arguments(CollectionDecisionIn)
+@login_required("staff")
+def decide_review_item(data, kind, item_id):
+    """审核通过或退回（变更、调转、职称）"""
+    return services.profile.decide_review_item(current_caller(), kind, item_id, data)
