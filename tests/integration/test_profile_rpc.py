@@ -275,3 +275,23 @@ def test_qualifications_from_library_and_by_hand(rpc, profile, store, db):
     assert decided["status"] == "returned" and decided["reasons"] == {"certificate_no": "证书号与证书图片不一致"}
     archive = rpc.profile.get_archive(person)
     assert archive["collection"]["status"] == "approved" and archive["qualifications"]
+
+
+def test_phone_change_in_identity_reaches_the_collection_by_event(rpc, profile, profile_db):
+    import time
+
+    from tests.support.people import phone as new_phone
+    data, person = verified_person(rpc)
+    rpc.profile.start_collection(person)
+    number = new_phone()
+    rpc.identity.send_sms_code({"phone": number, "purpose": "change_phone", "client": "it"})
+    code = rpc.identity.sandbox_recent_sms(number)[0]["code"]
+    rpc.identity.change_phone(person, {"phone": number, "sms_code": code})
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        with profile_db.get_session() as session:
+            row = session.scalars(select(Collection).where(Collection.account_id == person["id"])).one()
+            if row.person["phone"] == number:
+                break
+        time.sleep(0.3)
+    assert row.person["phone"] == number

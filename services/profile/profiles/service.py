@@ -1,7 +1,7 @@
 """The profile service: thin entrypoints over collection, departments and review modules."""
 import functools
 
-from nameko.events import EventDispatcher
+from nameko.events import EventDispatcher, event_handler
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -113,6 +113,15 @@ class ProfileService:
     @entrypoint
     def collection_options(self):
         return views.options()
+
+    @event_handler("identity", "phone_changed")
+    def on_phone_changed(self, payload):
+        """Keep the registration copy in the collection current; safe to run twice (it sets, not adds)."""
+        person = self._person(payload["account_id"])
+        with self.db.get_session() as session:
+            found = coll.for_person(session, payload["account_id"], lock=True)
+            if found is not None and (found.person or {}).get("phone") != person["full_phone"]:
+                found.person = {**(found.person or {}), "phone": person["full_phone"]}
 
     # --- departments ------------------------------------------------------------------
     @entrypoint
