@@ -295,3 +295,53 @@ def test_phone_change_in_identity_reaches_the_collection_by_event(rpc, profile, 
                 break
         time.sleep(0.3)
     assert row.person["phone"] == number
+
+
+def test_imported_record_is_locked_where_filled_and_editable_where_missing(rpc, profile, db):
+    id_number = mainland_id(region="330102")
+    legacy_education = {**EDUCATION, "degree_cert_no": "", "major": "会计学"}
+    legacy_work = {**WORK, "credit_code": "", "phone": ""}
+    record = {"id_number": id_number, "department_code": "330102", "scope": "accountant",
+              "basic": {"political_status": "masses", "ethnicity": "han", "address": "杭州市上城区解放路1号"},
+              "education": [legacy_education], "work": [legacy_work]}
+    assert app_error(rpc.profile.import_legacy_records, staff(rpc, db, "330102"), [record]).code == "PROVINCE_ONLY"
+    with pytest.raises(Forbidden):
+        rpc.profile.import_legacy_records(staff(rpc, db, "110000"), [record])
+    assert rpc.profile.import_legacy_records(staff(rpc, db, "330000"), [record]) == {"loaded": 1, "skipped": 0}
+
+    data, person = verified_person(rpc, id_number=id_number)
+    started = rpc.profile.start_collection(person)
+    assert started["imported"] is True and started["scope"] == "accountant"
+    segment = started["education"][0]
+    assert "school" in segment["locked"] and "degree_cert_no" not in segment["locked"]
+    edited = {**{k: v for k, v in segment.items() if k not in ("proofs",)}, "school": "别的大学",
+              "degree_cert_no": "1032142012000123"}
+    saved = rpc.profile.save_collection_step(person, "education", {"segments": [edited]})
+    assert saved["education"][0]["school"] == "浙江财经大学"               # locked: kept as imported
+    assert saved["education"][0]["degree_cert_no"] == "1032142012000123"   # missing: filled in
+    assert rpc.profile.import_legacy_records(staff(rpc, db, "330000"), [record]) == {"loaded": 0, "skipped": 1}
+
+
+def test_profile_migrations_match_the_models(profile_database_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from profiles.models import Base
+
+    engine = create_engine(profile_database_url)
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_demo_legacy_seed_is_idempotent(profile_database_url):
+    import subprocess
+    import sys
+    env = {"PROFILE_DATABASE_URL": profile_database_url, "PATH": "/usr/bin:/bin"}
+    first = subprocess.run([sys.executable, "-m", "profiles.seed"], env=env, capture_output=True, text=True, check=True)
+    second = subprocess.run([sys.executable, "-m", "profiles.seed"], env=env, capture_output=True, text=True,
+                            check=True)
+    assert '"added": 0' in second.stdout and '"demo_legacy_record_added": false' in second.stdout, (first.stdout,
+                                                                                                     second.stdout)

@@ -263,3 +263,16 @@ def get_review_item(kind, item_id):
 def decide_review_item(data, kind, item_id):
     """审核通过或退回（变更、调转、职称）"""
     return services.profile.decide_review_item(current_caller(), kind, item_id, data)
+
+
+class LegacyIn(Loose):
+    records = fields.List(fields.Dict(), required=True,
+                          metadata={"description": "[{id_number, department_code, scope, basic, education, work}]"})
+
+
+@blp.route("/staff/legacy-records", methods=["POST"])
+@blp.arguments(LegacyIn)
+@login_required("staff")
+def import_legacy_records(data):
+    """导入原省平台已审核通过的采集记录（省级管理部门）；本人开始信息采集时带入，已有内容锁定"""
+    return services.profile.import_legacy_records(current_caller(), data["records"])

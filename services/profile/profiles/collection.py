@@ -56,6 +56,8 @@ def start(session, account_id: str, person: dict, now) -> Collection:
         return existing
     collection = Collection(account_id=account_id, person=person_snapshot(person), created_at=now, updated_at=now)
     session.add(collection)
+    from . import legacy
+    legacy.claim(session, collection, now)
     session.flush()
     return collection
 

@@ -132,5 +132,18 @@ class ReviewLog(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class LegacyRecord(Base):
+    """A record approved on an old provincial platform, waiting for its person's first collection.
+
+    Its non-empty fields are copied into the collection and locked; the person fills in what is missing."""
+    __tablename__ = "legacy_records"
+
+    id_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(6))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)      # basic, education, work, department_code
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Outbox(OutboxMixin, Base):
     pass

@@ -16,7 +16,7 @@ from ausm_common.rpc import ServiceRpcProvider
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link
 
-from . import changes, departments, domain, qualifications, transfers, views
+from . import changes, departments, domain, legacy, qualifications, transfers, views
 from . import collection as coll
 from .adapters import (ProviderUnavailable, build_degree_checker, build_employer_directory,
                        build_qualification_library)
@@ -198,6 +198,12 @@ class ProfileService:
         if employer is None:
             raise NotFound("EMPLOYER_NOT_FOUND", "未查询到该统一社会信用代码对应的单位，请手动填写单位信息")
         return views.employer_view(employer)
+
+    @entrypoint
+    def import_legacy_records(self, caller, records):
+        """Province staff (or a province's system) load records approved on the old provincial platform."""
+        with self.db.get_session() as session:
+            return legacy.load(session, caller, legacy.check_records(records), self._now())
 
     # --- review ----------------------------------------------------------------------
     @entrypoint
