@@ -63,3 +63,13 @@ def test_file_links_expire_and_resist_tampering():
     assert not check_file_link(secret, "realname/a/front", query["expires"], query["sig"], now=1061)
     assert not check_file_link(secret, "realname/b/front", query["expires"], query["sig"], now=1030)
     assert not check_file_link(b"other", "realname/a/front", query["expires"], query["sig"], now=1030)
+
+
+def test_current_divisions_skip_placeholders_and_hang_counties_off_the_right_parent():
+    rows = {code: (name, level, parent) for code, name, level, parent in divisions.current_divisions()}
+    assert rows["330102"] == ("上城区", "county", "330100")
+    assert rows["330100"] == ("杭州市", "city", "330000")
+    assert rows["110105"] == ("朝阳区", "county", "110000")          # 北京市's 市辖区 is a placeholder
+    assert "110100" not in rows and "330101" not in rows
+    assert all(name not in divisions.PLACEHOLDERS for name, _, _ in rows.values())
+    assert rows["210200"][1] == "city"
