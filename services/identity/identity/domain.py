@@ -171,27 +171,9 @@ def check_password_confirm(password: str | None, confirm: str | None):
         raise DomainError("PASSWORD_MISMATCH", "两次输入的密码不一致", "password_confirm")
 
 
-# --- masking for display ---------------------------------------------------------------------
+# --- masking for display: one implementation for every service -----------------------------
 
-def mask_name(name: str | None) -> str:
-    """张三丰 → 张** (the issue's and the manuals' header form)."""
-    if not name:
-        return ""
-    return name[0] + "*" * (len(name) - 1)
-
-
-def mask_id_number(number: str | None) -> str:
-    if not number:
-        return ""
-    if len(number) <= 7:
-        return number[0] + "*" * (len(number) - 1)
-    return number[:3] + "*****" + number[-4:]
-
-
-def mask_phone(phone: str | None) -> str:
-    if not phone:
-        return ""
-    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else "*" * len(phone)
+from ausm_common.masking import mask_id_number, mask_name, mask_phone  # noqa: E402,F401
 
 
 # --- SMS codes -------------------------------------------------------------------------------

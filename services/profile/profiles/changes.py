@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from ausm_common.errors import Conflict, NotFound, ValidationFailed
 from ausm_common.uploads import check_upload
 
-from . import departments, domain
+from . import departments, domain, review
 from .collection import BASIC_FIELDS, _birth
 from .exceptions import RuleViolations
-from .models import ChangeRequest, Collection, ReviewLog, Transfer
+from .models import ChangeRequest, Collection, Transfer
 
 IGNORED = ("id", "proofs", "checks", "locked")
 STATUS_LABELS = {"submitted": "审核中", "approved": "审核通过", "returned": "已退回", "withdrawn": "已撤回"}
@@ -162,21 +162,13 @@ def withdraw(request: ChangeRequest, now):
 
 def decide(session, caller, collection: Collection, request: ChangeRequest, decision: str, reasons: dict, note, now):
     departments.check_jurisdiction(caller, request.department_code)
-    if request.status != "submitted":
-        raise Conflict("ALREADY_DECIDED", "该申请已处理，请刷新列表")
+    reasons = review.check_decision(request.status, decision, reasons)
     if decision == "approve":
         apply(collection, request, now)
-    elif decision == "return":
-        reasons = {k: (v or "").strip() for k, v in (reasons or {}).items() if (v or "").strip()}
-        if not reasons:
-            raise ValidationFailed("REASON_REQUIRED", "退回时请至少填写一项退回原因", {"reasons": "请填写退回原因"})
-        request.status, request.reasons, request.decided_at = "returned", reasons, now
     else:
-        raise ValidationFailed("DECISION_INVALID", "审核结论不正确", {"decision": "审核结论不正确"})
-    session.add(ReviewLog(subject_kind="change", subject_id=request.id, account_id=request.account_id,
-                          department_code=request.department_code, staff_id=caller.get("id", ""),
-                          staff_name=caller.get("name") or "", action=decision,
-                          reasons=reasons if decision == "return" else {}, note=note, at=now))
+        request.status, request.reasons, request.decided_at = "returned", reasons, now
+    review.log(session, caller, "change", request.id, request.account_id, request.department_code, decision, now,
+               reasons, note)
 
 
 def view(request: ChangeRequest) -> dict:

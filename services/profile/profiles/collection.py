@@ -12,9 +12,9 @@ from ausm_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ausm_common.storage import ObjectStore
 from ausm_common.uploads import check_upload
 
-from . import departments, domain
+from . import departments, domain, review
 from .exceptions import RuleViolations
-from .models import Collection, ReviewLog
+from .models import Collection
 
 STEPS = ("notice", "basic", "education", "work", "department")
 STEP_LABELS = {"notice": "采集须知", "basic": "基本信息", "education": "教育经历", "work": "工作经历",
@@ -296,28 +296,15 @@ def submit(session, collection: Collection, pledged: bool, now, today):
 
 
 def log(session, caller: dict, collection: Collection, action: str, now, reasons=None, note=None):
-    session.add(ReviewLog(subject_kind="collection", subject_id=collection.id, account_id=collection.account_id,
-                          department_code=collection.department_code or "", staff_id=caller.get("id", ""),
-                          staff_name=caller.get("name") or caller.get("display_name") or "", action=action,
-                          reasons=reasons or {}, note=note, at=now))
+    review.log(session, caller, "collection", collection.id, collection.account_id, collection.department_code,
+               action, now, reasons, note)
 
 
 def decide(session, caller: dict, collection: Collection, decision: str, reasons: dict, note, now):
     departments.check_jurisdiction(caller, collection.department_code)
-    if collection.status != "submitted":
-        raise Conflict("ALREADY_DECIDED", "该申请已处理，请刷新列表")
-    if decision == "return":
-        reasons = {k: (v or "").strip() for k, v in (reasons or {}).items() if (v or "").strip()}
-        if not reasons:
-            raise ValidationFailed("REASON_REQUIRED", "退回时请至少填写一项退回原因",
-                                   {"reasons": "请填写退回原因"})
-        collection.status = "returned"
-        collection.return_reasons = reasons
-    elif decision == "approve":
-        collection.status = "approved"
-        collection.return_reasons = {}
-    else:
-        raise ValidationFailed("DECISION_INVALID", "审核结论不正确", {"decision": "审核结论不正确"})
+    reasons = review.check_decision(collection.status, decision, reasons)
+    collection.status = "approved" if decision == "approve" else "returned"
+    collection.return_reasons = reasons
     collection.decided_at = now
     collection.version = (collection.version or 0) + 1
-    log(session, caller, collection, decision, now, reasons if decision == "return" else None, note)
+    log(session, caller, collection, decision, now, reasons, note)

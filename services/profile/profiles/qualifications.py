@@ -2,12 +2,12 @@
 professional qualifications. Manual entries carry a proof and are reviewed by the person's department."""
 from sqlalchemy import select
 
-from ausm_common.errors import Conflict, Forbidden, ValidationFailed
+from ausm_common.errors import Forbidden, ValidationFailed
 from ausm_common.uploads import check_upload
 
-from . import departments, domain
+from . import departments, domain, review
 from .exceptions import RuleViolations
-from .models import Collection, Qualification, ReviewLog
+from .models import Collection, Qualification
 
 STATUS_LABELS = {"submitted": "审核中", "approved": "审核通过", "returned": "已退回"}
 
@@ -71,21 +71,12 @@ def submit(session, store, collection: Collection, category: str, data: dict, to
 
 def decide(session, caller, row: Qualification, decision: str, reasons: dict, note, now):
     departments.check_jurisdiction(caller, row.department_code)
-    if row.status != "submitted":
-        raise Conflict("ALREADY_DECIDED", "该申请已处理，请刷新列表")
-    if decision == "return":
-        reasons = {k: (v or "").strip() for k, v in (reasons or {}).items() if (v or "").strip()}
-        if not reasons:
-            raise ValidationFailed("REASON_REQUIRED", "退回时请填写退回原因", {"reasons": "请填写退回原因"})
-        row.reasons = reasons
-    elif decision != "approve":
-        raise ValidationFailed("DECISION_INVALID", "审核结论不正确", {"decision": "审核结论不正确"})
+    reasons = review.check_decision(row.status, decision, reasons)
     row.status = "approved" if decision == "approve" else "returned"
+    row.reasons = reasons
     row.decided_at = now
-    session.add(ReviewLog(subject_kind="qualification", subject_id=row.id, account_id=row.account_id,
-                          department_code=row.department_code, staff_id=caller.get("id", ""),
-                          staff_name=caller.get("name") or "", action=decision,
-                          reasons=reasons if decision == "return" else {}, note=note, at=now))
+    review.log(session, caller, "qualification", row.id, row.account_id, row.department_code, decision, now,
+               reasons, note)
 
 
 def view(row: Qualification, link) -> dict:

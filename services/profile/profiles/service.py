@@ -16,12 +16,12 @@ from ausm_common.rpc import ServiceRpcProvider
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link
 
-from . import changes, departments, domain, legacy, qualifications, transfers, views
+from . import changes, departments, domain, legacy, qualifications, review, transfers, views
 from . import collection as coll
 from .adapters import (ProviderUnavailable, build_degree_checker, build_employer_directory,
                        build_qualification_library)
 from .exceptions import DomainError, RuleViolations
-from .models import ChangeRequest, Collection, Outbox, Qualification, ReviewLog, Transfer
+from .models import ChangeRequest, Collection, Outbox, Qualification, Transfer
 
 
 class Providers(DependencyProvider):
@@ -319,9 +319,7 @@ class ProfileService:
             department = row.to_department if kind == "transfer" else row.department_code
             departments.check_jurisdiction(caller, department)
             found = coll.for_person(session, row.account_id)
-            session.add(ReviewLog(subject_kind=kind, subject_id=row.id, account_id=row.account_id,
-                                  department_code=department, staff_id=caller.get("id", ""),
-                                  staff_name=caller.get("name") or "", action="view", at=self._now()))
+            review.log(session, caller, kind, row.id, row.account_id, department, "view", self._now())
             item = {"change": lambda: changes.view(row), "transfer": lambda: transfers.view(session, row, self._link),
                     "qualification": lambda: qualifications.view(row, self._link)}[kind]()
             return {"kind": kind, "item": item, "person": views.person_view(found.person, full=True) if found else None,

@@ -4,10 +4,10 @@ from sqlalchemy import or_, select
 from ausm_common.errors import Conflict, ValidationFailed
 from ausm_common.uploads import check_upload
 
-from . import departments, domain
+from . import departments, domain, review
 from .changes import pending_counts
 from .exceptions import RuleViolations
-from .models import Collection, ReviewLog, Transfer
+from .models import Collection, Transfer
 
 STATUS_LABELS = {"submitted": "审核中", "approved": "审核通过", "returned": "已退回"}
 
@@ -47,27 +47,18 @@ def submit(session, store, collection: Collection | None, data: dict, today, now
 def decide(session, caller, collection: Collection, transfer: Transfer, decision: str, reasons: dict, note, now):
     """The receiving department decides; on approval the person belongs to it from now on."""
     departments.check_jurisdiction(caller, transfer.to_department)
-    if transfer.status != "submitted":
-        raise Conflict("ALREADY_DECIDED", "该申请已处理，请刷新列表")
+    reasons = review.check_decision(transfer.status, decision, reasons)
     if decision == "approve":
         if collection.department_code != transfer.from_department:
             raise Conflict("TRANSFER_STALE", "该人员的管理部门已发生变化，请退回此申请")
         collection.department_code = transfer.to_department
         collection.version = (collection.version or 0) + 1
         collection.updated_at = now
-        transfer.status = "approved"
-    elif decision == "return":
-        reasons = {k: (v or "").strip() for k, v in (reasons or {}).items() if (v or "").strip()}
-        if not reasons:
-            raise ValidationFailed("REASON_REQUIRED", "退回时请填写退回原因", {"reasons": "请填写退回原因"})
-        transfer.status, transfer.reasons = "returned", reasons
-    else:
-        raise ValidationFailed("DECISION_INVALID", "审核结论不正确", {"decision": "审核结论不正确"})
+    transfer.status = "approved" if decision == "approve" else "returned"
+    transfer.reasons = reasons
     transfer.decided_at = now
-    session.add(ReviewLog(subject_kind="transfer", subject_id=transfer.id, account_id=transfer.account_id,
-                          department_code=transfer.to_department, staff_id=caller.get("id", ""),
-                          staff_name=caller.get("name") or "", action=decision,
-                          reasons=reasons if decision == "return" else {}, note=note, at=now))
+    review.log(session, caller, "transfer", transfer.id, transfer.account_id, transfer.to_department, decision,
+               now, reasons, note)
 
 
 def view(session, transfer: Transfer, link) -> dict:

@@ -1,21 +1,12 @@
 """What the pages and the API see of the profile records (masked unless staff may see more)."""
 from sqlalchemy import select
 
+from ausm_common.masking import mask_id_number as mask_id
+from ausm_common.masking import mask_name, mask_phone
+
 from . import collection as coll
 from . import departments, domain
 from .models import ChangeRequest, Collection, Department, Qualification, ReviewLog, Transfer
-
-
-def mask_id(number: str | None) -> str:
-    return number[:3] + "*****" + number[-4:] if number and len(number) > 7 else (number or "")
-
-
-def mask_phone(phone: str | None) -> str:
-    return phone[:3] + "****" + phone[-4:] if phone and len(phone) == 11 else (phone or "")
-
-
-def mask_name(name: str | None) -> str:
-    return name[0] + "*" * (len(name) - 1) if name else ""
 
 
 def person_view(person: dict, full: bool) -> dict:

@@ -1,0 +1,26 @@
+"""What every review decision shares: the two outcomes, reasons on return, and the log line."""
+from ausm_common.errors import Conflict, ValidationFailed
+
+from .models import ReviewLog
+
+
+def check_decision(status: str, decision: str, reasons: dict | None) -> dict:
+    """The cleaned reasons (empty on approval); refuses a decided item or a return without a reason."""
+    if status != "submitted":
+        raise Conflict("ALREADY_DECIDED", "该申请已处理，请刷新列表")
+    if decision == "approve":
+        return {}
+    if decision != "return":
+        raise ValidationFailed("DECISION_INVALID", "审核结论不正确", {"decision": "审核结论不正确"})
+    cleaned = {k: (v or "").strip() for k, v in (reasons or {}).items() if (v or "").strip()}
+    if not cleaned:
+        raise ValidationFailed("REASON_REQUIRED", "退回时请至少填写一项退回原因", {"reasons": "请填写退回原因"})
+    return cleaned
+
+
+def log(session, caller: dict, kind: str, subject_id: str, account_id: str, department_code: str, action: str,
+        now, reasons: dict | None = None, note: str | None = None):
+    session.add(ReviewLog(subject_kind=kind, subject_id=subject_id, account_id=account_id,
+                          department_code=department_code or "", staff_id=caller.get("id", ""),
+                          staff_name=caller.get("name") or caller.get("display_name") or "", action=action,
+                          reasons=reasons or {}, note=note, at=now))
