@@ -4,10 +4,15 @@
 #
 #   run (default)   alembic upgrade head first when MIGRATE=1, then `nameko run` (PID 1, so SIGTERM
 #                   reaches nameko, which lets in-flight workers finish)
-#   migrate         alembic upgrade head, then exit (compose `identity-migrate`, the Kubernetes Job)
+#   migrate [CMD..] alembic upgrade head, then run CMD if given (reference data that needs the new
+#                   schema: `migrate python -m profiles.seed`), then exit (compose `<service>-migrate`,
+#                   the Kubernetes Jobs)
 #   wait-migrated   wait until the database is at the newest revision, then exit (Kubernetes init
 #                   container: service pods do not start on an old schema while the Job runs)
 #   anything else   executed as given, e.g. `nameko shell --config services/identity/config.yml`
+#
+# For a service whose package is named differently from its directory, SERVICE_MODULE says which
+# module to run: services/profile holds `profiles` (`profile` is a standard-library module).
 #
 # MIGRATE=1 is for a single instance only: alembic takes no lock, so several replicas migrating
 # at once race each other. With more than one instance use the one-shot `migrate` instead.
@@ -33,7 +38,13 @@ case "${1:-run}" in
         exec nameko run --config "services/$SERVICE/config.yml" "${SERVICE_MODULE:-$SERVICE.service}"
         ;;
     migrate)
+        shift
         migrate
+        if [ "$#" -gt 0 ]; then
+            # Idempotent follow-up work (e.g. loading reference data); runs on every deployment.
+            echo "[$SERVICE] $*"
+            exec "$@"
+        fi
         ;;
     wait-migrated)
         heads="$(revisions heads)"

@@ -16,13 +16,17 @@ What it checks
     HPA targets, kustomization resources, the embedded RabbitMQ definitions equal the file;
   * images are pinned (no :latest, no missing tag) in compose, Dockerfiles and Kubernetes;
   * the gunicorn and nameko commands name modules (and a WSGI attribute) that exist, the nameko
-    service class carries the name the gateway calls, and every service the gateway's /healthz
-    pings is deployed;
+    service class carries the name the gateway calls, and `python -m MODULE` in a command (e.g. a
+    migration job's seed) names a module the image installs; a one-shot container must get the
+    variables its migrations and that module read;
+  * every service the gateway calls (gateway/gateway/rpc.py SERVICES, which /healthz pings) runs in
+    compose and in a Kubernetes Deployment, and the compose gateway depends_on it;
   * RabbitMQ policies: the RPC request TTL is not shorter than RPC_TIMEOUT, reply queues are untouched.
 Then, when installed, hadolint, `docker compose config` and `kubectl kustomize` (else skipped).
 
-Usage: python scripts/check-deploy.py [--root REPO] [--deploy-dir DIR] [--no-tools]
-Exit status 0 when everything holds, 1 with one line per problem otherwise.
+Usage: python scripts/check-deploy.py [--root REPO] [--deploy-dir DIR] [--no-tools] [--strict]
+Exit status 0 when everything holds, 1 with one line per problem otherwise. Warnings (checks that
+could not be made) are printed and fail only with --strict.
 """
 from __future__ import annotations
 
@@ -281,23 +285,68 @@ class Checker:
 
     # 2. what the code reads -------------------------------------------------------------------
     def code_reads(self, directory: Path) -> dict[str, str]:
+        """Variables read by the code under `directory` (or in the one file `directory`)."""
         reads: dict[str, str] = {}
+        if directory.is_file():
+            self.file_reads(directory, reads)
+            return reads
         if not directory.is_dir():
             return reads
         for dirpath, dirnames, filenames in os.walk(directory, followlinks=True):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
             for filename in sorted(filenames):
-                path = Path(dirpath) / filename
-                suffix = path.suffix
-                if suffix not in (".py", ".yml", ".yaml", ".ini", ".cfg"):
-                    continue
-                lines = [ln for ln in path.read_text(errors="replace").splitlines()
-                         if not ln.lstrip().startswith(("#", ";"))]
-                text = "\n".join(lines)
-                patterns = PY_ENV_READS if suffix == ".py" else [CONFIG_ENV_READ]
-                for pattern in patterns:
-                    for name in pattern.findall(text):
-                        reads.setdefault(name, self.r(path))
+                self.file_reads(Path(dirpath) / filename, reads)
+        return reads
+
+    def file_reads(self, path: Path, reads: dict[str, str]):
+        suffix = path.suffix
+        if suffix not in (".py", ".yml", ".yaml", ".ini", ".cfg"):
+            return
+        lines = [ln for ln in path.read_text(errors="replace").splitlines()
+                 if not ln.lstrip().startswith(("#", ";"))]
+        text = "\n".join(lines)
+        patterns = PY_ENV_READS if suffix == ".py" else [CONFIG_ENV_READ]
+        for pattern in patterns:
+            for name in pattern.findall(text):
+                reads.setdefault(name, self.r(path))
+
+    # `python -m MODULE` inside a command (e.g. a migration job's `migrate python -m profiles.seed`).
+    @staticmethod
+    def python_modules(command) -> list[str]:
+        if not command:
+            return []
+        tokens = [str(t) for t in command] if isinstance(command, list) else shlex.split(str(command))
+        modules = []
+        for i, token in enumerate(tokens):
+            if not re.fullmatch(r"(?:\S*/)?python(?:3(?:\.\d+)?)?", token):
+                continue
+            rest = tokens[i + 1:]
+            for j, arg in enumerate(rest):
+                if arg == "-m" and j + 1 < len(rest):
+                    modules.append(rest[j + 1])
+                    break
+                if not arg.startswith("-"):
+                    break
+        return modules
+
+    @staticmethod
+    def module_file(unit: Unit, module: str) -> Path | None:
+        """The file `python -m module` runs, looked up in the unit's code directories."""
+        for directory in unit.code_dirs:
+            base = directory / Path(*module.split("."))
+            for candidate in (base.with_suffix(".py"), base / "__main__.py"):
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    def one_shot_reads(self, unit: Unit, command) -> dict[str, str]:
+        """What a one-shot container needs: the migrations' variables, plus those of any module it runs."""
+        reads = dict(unit.migration_reads)
+        for module in self.python_modules(command):
+            file = self.module_file(unit, module)
+            if file is not None:
+                for name, where in self.code_reads(file).items():
+                    reads.setdefault(name, where)
         return reads
 
     # 3. compose -------------------------------------------------------------------------------
@@ -549,7 +598,7 @@ class Checker:
                 svc = services[name]
                 have = self.compose_env(svc)
                 role = self.one_shot(svc.get("command"))
-                needed = unit.migration_reads if role else unit.reads
+                needed = self.one_shot_reads(unit, svc.get("command")) if role else unit.reads
                 for var, source in sorted(needed.items()):
                     if var not in have:
                         self.problem(self.compose_path, f"service {name!r} does not set {var} "
@@ -602,21 +651,42 @@ class Checker:
             if not unit.dockerfile:
                 continue
             text = unit.image_text
+            commands: list[tuple[Path | str, str, object]] = []   # (file, what, command) for `python -m`
             for name in unit.compose_services:
                 for key in ("command", "entrypoint"):
                     value = services[name].get(key)
                     if value:
                         text += "\n" + (" ".join(value) if isinstance(value, list) else str(value))
-            for _, obj in self.k8s_objects:
+                        commands.append((self.compose_path, f"service {name!r} {key}", value))
+            for path, obj in self.k8s_objects:
                 for container in self.containers(obj):
                     if image_repo(str(container.get("image", ""))) in unit.images or \
                             any(str(container.get("image", "")).endswith("/" + i) for i in unit.images):
                         text += "\n" + " ".join(map(str, container.get("command") or []))
                         text += "\n" + " ".join(map(str, container.get("args") or []))
+                        commands.append((path, f"{obj['kind']} {obj['metadata']['name']} container "
+                                               f"{container.get('name')}",
+                                         [*(container.get("command") or []), *(container.get("args") or [])]))
+            self.check_python_modules(unit, commands)
             if unit.kind == "gateway":
                 self.check_gunicorn(unit, text)
             else:
                 self.check_nameko(unit, text)
+
+    def check_python_modules(self, unit: Unit, commands):
+        """`python -m MODULE` in a command must name a module the image installs (e.g. profiles.seed)."""
+        installed = None
+        if unit.kind == "service":
+            lists = [self.packages(d / "pyproject.toml") for d in unit.code_dirs]
+            installed = None if any(p is None for p in lists) else {n for p in lists for n in p}
+        for path, what, command in commands:
+            for module in self.python_modules(command):
+                if self.module_file(unit, module) is None:
+                    self.problem(path, f"{what} runs `python -m {module}`, but no such module is in "
+                                       f"{', '.join(self.r(d) for d in unit.code_dirs)}")
+                elif installed is not None and module.split(".")[0] not in installed:
+                    self.problem(path, f"{what} runs `python -m {module}`, but package {module.split('.')[0]!r} "
+                                       f"is not installed in the {unit.name} image ([tool.setuptools] packages)")
 
     def check_gunicorn(self, unit: Unit, text: str):
         commands = [m.group(0) for m in re.finditer(r"gunicorn\b[^\n\"'\]]*", text)]
@@ -717,19 +787,36 @@ class Checker:
                     names = ast.literal_eval(node.value)
                 except ValueError:
                     pass
-        if names is None:
-            self.notes.append(f"{self.r(rpc)}: no literal SERVICES, the called services were not checked")
+        if not isinstance(names, (tuple, list, set, frozenset)) or not all(isinstance(n, str) for n in names):
+            self.warnings.append(f"{self.r(rpc)}: SERVICES is not a literal tuple of names, so the checker "
+                                 f"cannot verify that every service the gateway calls is deployed")
             return
-        # A warning, not a problem: services are added to deploy/ when they are ready to ship, and the
-        # code may call one before that. But the deployed gateway's /healthz then answers 503.
-        k8s_units = {u for u, kinds in self.k8s_unit_roles().items() if "runtime" in kinds}
+        # A problem, not a warning: the gateway's /healthz pings every one of these services and answers
+        # 503 while any of them is missing, so a deployment without one never serves (its readiness
+        # probe and its image healthcheck fail). Deploy the service in the same change that makes the
+        # gateway call it.
+        services = (self.compose or {}).get("services", {})
+        k8s_deployments = self.k8s_deployed_services()
         for name in names:
-            missing = [where for where, ok in (("compose.yml", name in self.units),
-                                               ("deploy/k8s", not self.k8s_objects or name in k8s_units)) if not ok]
+            unit = self.units.get(name)
+            runtime = [n for n in (unit.compose_services if unit else [])
+                       if self.one_shot(services[n].get("command")) is None]
+            missing = [where for where, ok in (("compose.yml", bool(runtime)),
+                                               ("deploy/k8s", not self.k8s_objects or name in k8s_deployments))
+                       if not ok]
             if missing:
-                self.warnings.append(
+                self.problems.append(
                     f"the gateway calls service {name!r} ({self.r(rpc)} SERVICES), which is not deployed in "
                     f"{' nor in '.join(missing)}: the deployed gateway's /healthz answers 503, so it never becomes ready")
+                continue
+            # compose: the gateway starts after (and `up gateway` brings up) every service it pings.
+            gateway = self.units.get("gateway")
+            for gw in [n for n in (gateway.compose_services if gateway else [])
+                       if self.one_shot(services[n].get("command")) is None]:
+                deps = services[gw].get("depends_on") or {}
+                if not any(n in deps for n in runtime):
+                    self.problem(self.compose_path, f"service {gw!r} does not depend_on {name!r} "
+                                                    f"({' or '.join(runtime)}), which its /healthz pings")
         deployed = set(self.units) | set(names)
         for path in sorted((self.root / "services").iterdir()) if (self.root / "services").is_dir() else []:
             if path.is_dir() and path.name != "common" and (path / "pyproject.toml").is_file() \
@@ -756,6 +843,21 @@ class Checker:
             if repo in unit.images or any(repo.endswith("/" + i) for i in unit.images):
                 return unit
         return None
+
+    def k8s_deployed_services(self) -> set[str]:
+        """Services a Kubernetes Deployment runs (args not a one-shot), by image: one compose builds for
+        the service, or else an image repository named after it (ausm/<name>)."""
+        deployed = set()
+        for _, obj in self.k8s_objects:
+            if obj.get("kind") != "Deployment":
+                continue
+            for container in self.pod_spec(obj).get("containers") or []:
+                if self.one_shot(container.get("args") or container.get("command")):
+                    continue
+                image = str(container.get("image", ""))
+                unit = self.unit_of_image(image)
+                deployed.add(unit.name if unit else image_repo(image).rsplit("/", 1)[-1])
+        return deployed
 
     def k8s_unit_roles(self) -> dict[str, set[str]]:
         roles: dict[str, set[str]] = {}
@@ -887,8 +989,9 @@ class Checker:
                     for ref_kind, ref_key in (("ConfigMap", "configMapRef"), ("Secret", "secretRef")):
                         if source.get(ref_key):
                             have |= keys.get((ref_kind, source[ref_key].get("name")), set())
-                role = self.one_shot(container.get("args") or container.get("command"))
-                needed = unit.migration_reads if role else unit.reads
+                command = container.get("args") or container.get("command")
+                role = self.one_shot(command)
+                needed = self.one_shot_reads(unit, command) if role else unit.reads
                 for var, where in sorted(needed.items()):
                     if var not in have:
                         self.problem(path, f"{obj['kind']} {obj['metadata']['name']} container "
@@ -1078,7 +1181,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-tools", action="store_true",
                         help="do not run hadolint, docker compose or kubectl even when installed")
     parser.add_argument("--strict", action="store_true",
-                        help="treat warnings (e.g. a service the gateway calls but nothing deploys) as problems")
+                        help="treat warnings (e.g. a SERVICES list the checker cannot read) as problems")
     args = parser.parse_args(argv)
     deploy = args.deploy_dir or args.root / "deploy"
     return Checker(args.root, deploy, run_tools=not args.no_tools, strict=args.strict).run()

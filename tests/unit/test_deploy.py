@@ -15,9 +15,10 @@ def run_checker(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_deploy_directory_passes_the_checker():
-    result = run_checker()
+    result = run_checker("--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "check-deploy: OK" in result.stdout
+    assert "WARNING" not in result.stdout, result.stdout
 
 
 @pytest.fixture
@@ -71,6 +72,28 @@ BREAKAGES = {
         "deploy/compose.yml", "      identity-migrate:\n        condition: service_completed_successfully\n",
         "      identity-migrat:\n        condition: service_completed_successfully\n",
         "depends_on unknown service 'identity-migrat'"),
+    "service module named after the directory, not the package": (
+        "deploy/compose.yml", "SERVICE_MODULE: profiles.service", "SERVICE_MODULE: profile.service",
+        "nameko module 'profile.service': no services/profile/profile/service.py"),
+    "gateway does not wait for a service it pings": (
+        "deploy/compose.yml", "      profile:\n        condition: service_started\n", "",
+        "service 'gateway' does not depend_on 'profile'"),
+    "seed module misspelt in compose": (
+        "deploy/compose.yml", '"-m", "profiles.seed"]', '"-m", "profiles.sed"]',
+        "service 'profile-migrate' command runs `python -m profiles.sed`, but no such module"),
+    "seed module misspelt in k8s": (
+        "deploy/k8s/profile-migrate-job.yaml", '"profiles.seed"', '"profiles.sed"',
+        "Job profile-migrate container migrate runs `python -m profiles.sed`, but no such module"),
+    "a one-shot job's module reads a variable the job does not get": (
+        "deploy/compose.yml", '["migrate", "python", "-m", "profiles.seed"]',
+        '["migrate", "python", "-m", "ausm_common.config"]',
+        "service 'profile-migrate' does not set AMQP_URI (read in services/common/ausm_common/config.py)"),
+    "profile migration dropped from k8s": (
+        "deploy/k8s/kustomization.yaml", "  - profile-migrate-job.yaml\n", "",
+        "profile-migrate-job.yaml is not listed in resources"),
+    "profile secret missing from k8s": (
+        "deploy/k8s/secret.example.yaml", "  PROFILE_DATABASE_URL:", "  PROFILE_DATABASE_URI:",
+        "Deployment profile container profile does not get PROFILE_DATABASE_URL"),
 }
 
 
@@ -87,16 +110,55 @@ def test_the_checker_fails_on_a_broken_copy(repo_copy, case):
     assert message in result.stdout, result.stdout
 
 
-def test_a_service_the_gateway_calls_but_nobody_deploys_is_a_warning_and_fatal_when_strict(repo_copy):
+def test_a_service_the_gateway_calls_but_nobody_deploys_fails_the_check(repo_copy):
+    """The rule that would have caught profile missing from deploy/: /healthz pings every SERVICES entry."""
     rpc = repo_copy / "gateway/gateway/rpc.py"
     text = rpc.read_text()
     assert "SERVICES = (" in text
     rpc.write_text(text.replace("SERVICES = (", 'SERVICES = ("cpe", ', 1))
 
+    result = run_checker("--root", str(repo_copy), "--no-tools")   # fatal without --strict too
+    assert result.returncode == 1, result.stdout
+    assert "the gateway calls service 'cpe' (gateway/gateway/rpc.py SERVICES), which is not deployed in " \
+           "compose.yml nor in deploy/k8s" in result.stdout, result.stdout
+
+
+def test_a_called_service_missing_only_from_kubernetes_fails_the_check(repo_copy):
+    (repo_copy / "deploy/k8s/profile.yaml").unlink()
+    kustomization = repo_copy / "deploy/k8s/kustomization.yaml"
+    kustomization.write_text(kustomization.read_text().replace("  - profile.yaml\n", ""))
+
+    result = run_checker("--root", str(repo_copy), "--no-tools")
+    assert result.returncode == 1, result.stdout
+    assert "the gateway calls service 'profile' (gateway/gateway/rpc.py SERVICES), which is not deployed in " \
+           "deploy/k8s:" in result.stdout, result.stdout
+
+
+def test_a_called_service_with_only_a_migration_job_in_compose_fails_the_check(repo_copy):
+    """A one-shot `migrate` service builds the image but does not run the service."""
+    compose = repo_copy / "deploy/compose.yml"
+    text = compose.read_text()
+    runtime = "  profile:\n    <<: *profile-image\n    restart: unless-stopped\n"
+    assert runtime in text
+    compose.write_text(text.replace(runtime, runtime.replace("restart: unless-stopped",
+                                                             'restart: "no"\n    command: ["migrate"]'), 1))
+
+    result = run_checker("--root", str(repo_copy), "--no-tools")
+    assert result.returncode == 1, result.stdout
+    assert "the gateway calls service 'profile' (gateway/gateway/rpc.py SERVICES), which is not deployed in " \
+           "compose.yml:" in result.stdout, result.stdout
+
+
+def test_an_unreadable_services_list_is_a_warning_and_fatal_when_strict(repo_copy):
+    rpc = repo_copy / "gateway/gateway/rpc.py"
+    text = rpc.read_text()
+    assert "SERVICES = (" in text
+    rpc.write_text(text.replace("SERVICES = (", "SERVICES = tuple(", 1))
+
     relaxed = run_checker("--root", str(repo_copy), "--no-tools")
     assert relaxed.returncode == 0, relaxed.stdout
-    assert "WARNING: the gateway calls service 'cpe'" in relaxed.stdout
+    assert "WARNING: gateway/gateway/rpc.py: SERVICES is not a literal tuple" in relaxed.stdout
 
     strict = run_checker("--root", str(repo_copy), "--no-tools", "--strict")
     assert strict.returncode == 1
-    assert "(strict) the gateway calls service 'cpe'" in strict.stdout
+    assert "(strict) gateway/gateway/rpc.py: SERVICES is not a literal tuple" in strict.stdout

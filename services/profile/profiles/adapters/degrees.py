@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..domain import DEGREES_FOR_LEVEL, EDUCATION_LEVEL_ORDER, EDUCATION_LEVELS
-from .signing import ProviderUnavailable, SignedJsonClient
+from .signing import ProviderUnavailable, SignedJsonClient, require_settings
 
 PROVIDER = "chsi"
 KINDS = ("education", "degree")
@@ -170,5 +170,5 @@ class HttpDegreeChecker(DegreeChecker):
 def build_degree_checker(config: dict) -> DegreeChecker:
     if config.get("SANDBOX"):
         return SandboxDegreeChecker(latency=float(config.get("SANDBOX_LATENCY") or 0))
-    return HttpDegreeChecker(config["CHSI_API_URL"], config["CHSI_APP_KEY"], config["CHSI_APP_SECRET"],
+    return HttpDegreeChecker(*require_settings(config, "学信网", "CHSI_API_URL", "CHSI_APP_KEY", "CHSI_APP_SECRET"),
                              float(config.get("CHSI_TIMEOUT") or 5))

@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 
 from ..domain import EMPLOYER_TYPES, INDUSTRIES, org_code_check_char, uscc_check_char
-from .signing import ProviderUnavailable, SignedJsonClient
+from .signing import ProviderUnavailable, SignedJsonClient, require_settings
 
 PROVIDER = "employer_registry"
 USCC_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -141,5 +141,6 @@ def _code(value, labels: dict, unknown: str) -> str:
 def build_employer_directory(config: dict) -> EmployerDirectory:
     if config.get("SANDBOX"):
         return SandboxEmployerDirectory(latency=float(config.get("SANDBOX_LATENCY") or 0))
-    return HttpEmployerDirectory(config["EMPLOYER_API_URL"], config["EMPLOYER_APP_KEY"],
-                                 config["EMPLOYER_APP_SECRET"], float(config.get("EMPLOYER_TIMEOUT") or 5))
+    return HttpEmployerDirectory(*require_settings(config, "employer lookup", "EMPLOYER_API_URL", "EMPLOYER_APP_KEY",
+                                                   "EMPLOYER_APP_SECRET"),
+                                 float(config.get("EMPLOYER_TIMEOUT") or 5))

@@ -38,7 +38,7 @@ from datetime import date
 
 from ausm_common import divisions
 
-from .signing import ProviderUnavailable, SignedJsonClient
+from .signing import ProviderUnavailable, SignedJsonClient, require_settings
 
 PROVIDER = "qualification_library"
 HELD_FROM = date(2001, 1, 1)
@@ -165,6 +165,6 @@ def _record(raw: dict) -> QualificationRecord:
 def build_qualification_library(config: dict) -> QualificationLibrary:
     if config.get("SANDBOX"):
         return SandboxQualificationLibrary(latency=float(config.get("SANDBOX_LATENCY") or 0))
-    return HttpQualificationLibrary(config["QUALIFICATION_API_URL"], config["QUALIFICATION_APP_KEY"],
-                                    config["QUALIFICATION_APP_SECRET"],
+    return HttpQualificationLibrary(*require_settings(config, "qualification library", "QUALIFICATION_API_URL",
+                                                      "QUALIFICATION_APP_KEY", "QUALIFICATION_APP_SECRET"),
                                     float(config.get("QUALIFICATION_TIMEOUT") or 5))

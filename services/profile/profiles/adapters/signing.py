@@ -87,3 +87,11 @@ class SignedJsonClient:
         if str(envelope["code"]) != "0":
             raise ProviderUnavailable(self.provider, f"code {envelope['code']}: {envelope.get('message', '')}")
         return envelope.get("data")
+
+
+def require_settings(config: dict, provider: str, *names: str) -> list[str]:
+    """The settings a real provider needs, as text; a clear start-up error when one is missing."""
+    missing = [n for n in names if config.get(n) in (None, "")]
+    if missing:
+        raise RuntimeError(f"{provider}: set {', '.join(missing)} (or SANDBOX=true for the sandbox)")
+    return [str(config[n]) for n in names]
