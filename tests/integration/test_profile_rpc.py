@@ -345,3 +345,14 @@ def test_demo_legacy_seed_is_idempotent(profile_database_url):
                             check=True)
     assert '"added": 0' in second.stdout and '"demo_legacy_record_added": false' in second.stdout, (first.stdout,
                                                                                                      second.stdout)
+
+
+def test_an_unreachable_provider_is_a_clear_503_and_saves_nothing(rpc, profile, profile_db):
+    data, person = verified_person(rpc)
+    rpc.profile.start_collection(person)
+    rpc.profile.save_collection_step(person, "notice", {"scope": "accountant"})
+    outage = {**EDUCATION, "education_cert_no": "103211201205000503"}    # the 学信网 sandbox's outage number
+    err = app_error(rpc.profile.save_collection_step, person, "education", {"segments": [outage]})
+    assert err.status == 503 and err.code == "PROVIDER_UNAVAILABLE" and "稍后" in err.message
+    with profile_db.get_session() as session:
+        assert session.scalars(select(Collection).where(Collection.account_id == person["id"])).one().education == []
