@@ -103,6 +103,7 @@ def test_non_image_proof_is_refused_and_removed(rpc, profile, store):
 def test_submit_review_return_fix_approve(rpc, profile, store, profile_db, db):
     data, person = verified_person(rpc)
     view = fill(rpc, store, person)
+    assert view["suggested_department"]["code"] == "330102" and view["suggested_department"]["source"] == "employer"
     assert view["problems"] == [] or {p["field"] for p in view["problems"]} <= {"pledge"}, view["problems"]
     assert app_error(rpc.profile.submit_collection, person, {"pledge": False}).code == "PLEDGE_REQUIRED"
     submitted = rpc.profile.submit_collection(person, {"pledge": True})

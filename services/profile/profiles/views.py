@@ -74,6 +74,7 @@ def collection_view(session, collection: Collection, link, today, for_staff=Fals
         "department": departments.view(session.get(Department, collection.department_code))
         if collection.department_code else None,
         "department_path": departments.path(session, collection.department_code),
+        "suggested_department": suggested_department(session, collection),
         "required_proofs": coll.proof_slots(collection) if collection.scope else {},
         "problems": [p.__dict__ for p in problems],
         "return_reasons": collection.return_reasons or {},
@@ -89,6 +90,23 @@ def collection_view(session, collection: Collection, link, today, for_staff=Fals
                            for r in session.scalars(select(ReviewLog).where(ReviewLog.subject_id == collection.id)
                                                     .order_by(ReviewLog.at))]
     return view
+
+
+def suggested_department(session, collection: Collection) -> dict | None:
+    """As Zhejiang does: the department where the current employer is registered (credit code characters
+    3–8 are its division code), else where the person's ID was issued; the nearest one that exists."""
+    candidates = [(s.get("credit_code") or "")[2:8] for s in collection.work or [] if not s.get("end_date")]
+    sources = ["employer"] * len(candidates) + ["residence"]
+    candidates.append(((collection.person or {}).get("id_number") or "")[:6])
+    for code, source in zip(candidates, sources):
+        if len(code) != 6 or not code.isdigit():
+            continue
+        for probe in (code, code[:4] + "00", code[:2] + "0000"):
+            department = session.get(Department, probe)
+            if department is not None:
+                return {"code": department.code, "path": departments.path(session, department.code),
+                        "source": source}
+    return None
 
 
 def employer_view(employer) -> dict:
