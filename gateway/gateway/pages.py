@@ -94,3 +94,15 @@ def staff_login():
 @blp.route("/staff/realname")
 def staff_realname():
     return _need("staff", "pages.staff_login") or render_template("staff/realname.html")
+
+
+@blp.route("/collection")
+def collection():
+    """会计人员信息采集: the wizard (the API says what is missing; the page shows it)."""
+    return _need("person", "pages.login") or render_template("collection.html")
+
+
+@blp.route("/staff/reviews")
+def staff_reviews():
+    """信息采集审核 for the staff of a management department."""
+    return _need("staff", "pages.staff_login") or render_template("staff/reviews.html")
