@@ -87,10 +87,19 @@ def wechat_callback():
 
 @blp.route("/staff/login")
 def staff_login():
-    return render_template("staff/login.html", next=request.args.get("next", "/staff/realname"))
+    return render_template("staff/login.html", next=request.args.get("next", "/staff"))
 
 
 @blp.route("/staff")
+def staff_home():
+    """Staff land on the review they can do: real-name review for province staff, else profile reviews."""
+    caller = current_caller()
+    if caller is None or caller["kind"] != "staff":
+        return redirect(url_for("pages.staff_login"))
+    roles = caller.get("roles") or []
+    return redirect(url_for("pages.staff_realname" if "realname_reviewer" in roles else "pages.staff_reviews"))
+
+
 @blp.route("/staff/realname")
 def staff_realname():
     return _need("staff", "pages.staff_login") or render_template("staff/realname.html")

@@ -695,7 +695,9 @@
     function onKey(e) { if (e.key === "Escape") close(); }
     box.addEventListener("click", close);
     document.addEventListener("keydown", onKey);
-    document.body.appendChild(box);
+    // A modal <dialog> sits in the top layer: the picture must go inside it to be seen above it.
+    var openDialogs = document.querySelectorAll("dialog[open]");
+    (openDialogs.length ? openDialogs[openDialogs.length - 1] : document.body).appendChild(box);
     box.focus();
   };
 

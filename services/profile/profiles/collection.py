@@ -131,6 +131,12 @@ def _parse(kind, segments):
     return parsed, problems
 
 
+def _merge(unreadable, rules):
+    """An unreadable value is reported once, not again by the rules that could not read it."""
+    fields = {p.field for p in unreadable}
+    return unreadable + [p for p in rules if p.field not in fields]
+
+
 def _birth(collection):
     from datetime import date
     raw = (collection.person or {}).get("birth_date")
@@ -140,9 +146,7 @@ def _birth(collection):
 def save_education(collection: Collection, segments: list[dict], degrees, today, now):
     segments = _with_ids(segments, collection.education, "education")
     parsed, problems = _parse("education", segments)
-    if not problems:
-        problems = domain.check_education(parsed, _birth(collection), today, collection.scope)
-    _raise_if(problems)
+    _raise_if(_merge(problems, domain.check_education(parsed, _birth(collection), today, collection.scope)))
     person = collection.person
     for raw, segment in zip(segments, parsed):   # 学信网 checks for 大专 and above, once per certificate number
         if domain.EDUCATION_LEVEL_ORDER.index(segment.education_level) < domain.EDUCATION_LEVEL_ORDER.index("associate"):
@@ -164,9 +168,7 @@ def save_education(collection: Collection, segments: list[dict], degrees, today,
 def save_work(collection: Collection, segments: list[dict], today, now):
     segments = _with_ids(segments, collection.work, "work")
     parsed, problems = _parse("work", segments)
-    if not problems:
-        problems = domain.check_work(parsed, _birth(collection), today, collection.scope)
-    _raise_if(problems)
+    _raise_if(_merge(problems, domain.check_work(parsed, _birth(collection), today, collection.scope)))
     for raw, segment in zip(segments, parsed):
         raw["credit_code"] = segment.credit_code
     collection.work = segments

@@ -75,7 +75,7 @@ def collection_view(session, collection: Collection, link, today, for_staff=Fals
         if collection.department_code else None,
         "department_path": departments.path(session, collection.department_code),
         "suggested_department": suggested_department(session, collection),
-        "required_proofs": coll.proof_slots(collection) if collection.scope else {},
+        "required_proofs": coll.proof_slots(collection),
         "problems": [p.__dict__ for p in problems],
         "return_reasons": collection.return_reasons or {},
         "steps": step_states(collection, problems),
@@ -128,8 +128,14 @@ def review_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
                     "id_number": mask_id(person.get("id_number")),
                     "scope_label": domain.SCOPES.get(row.scope) if row.scope else None,
                     "department_code": row.department_code,
+                    "department_name": department_name(session, row.department_code),
                     "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None})
     return out
+
+
+def department_name(session, code: str | None) -> str | None:
+    row = session.get(Department, code) if code else None
+    return row.name if row else None
 
 
 def options() -> dict:
@@ -139,7 +145,19 @@ def options() -> dict:
     names = ("SCOPES", "STUDY_MODES", "EDUCATION_LEVELS", "DEGREES", "POLITICAL_STATUSES", "ETHNICITIES",
              "EMPLOYER_TYPES", "INDUSTRIES", "ACCOUNTING_POST_LEVELS", "ACCOUNTING_POSTS", "TITLES", "QUAL_LEVELS",
              "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS")
-    return {name.lower(): pairs(getattr(domain, name)) for name in names if hasattr(domain, name)}
+    out = {name.lower(): pairs(getattr(domain, name)) for name in names if hasattr(domain, name)}
+    out["upload_policies"] = {
+        "photo_default": policy_view(domain.DEFAULT_PHOTO_POLICY),
+        "photo_by_province": {code: policy_view(p) for code, p in domain.PHOTO_POLICIES.items()},
+        "proof": policy_view(domain.PROOF_POLICY), "transfer_proof": policy_view(domain.TRANSFER_PROOF_POLICY),
+        "qualification_proof": policy_view(domain.QUALIFICATION_PROOF_POLICY)}
+    return out
+
+
+def policy_view(policy) -> dict:
+    """One source for the page's hints and its pre-checks: the same policy the service enforces."""
+    return {"kinds": list(policy.kinds), "min_bytes": policy.min_bytes, "max_bytes": policy.max_bytes,
+            "min_width": policy.min_width, "min_height": policy.min_height, "text": policy.describe()}
 
 
 def other_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
@@ -161,5 +179,7 @@ def other_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
         out.append({"id": row.id, "kind": kind, "kind_label": labels[kind](row), "status": row.status,
                     "name": mask_name(person.get("name")), "id_number": mask_id(person.get("id_number")),
                     "department_code": getattr(row, "department_code", None) or getattr(row, "to_department", None),
+                    "department_name": department_name(session, getattr(row, "department_code", None)
+                                                       or getattr(row, "to_department", None)),
                     "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None})
     return out
