@@ -42,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["health_pool"] = RpcPool(app.config["AMQP_URI"], size=4, timeout=3)
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import errors, files, health, pages
+    from . import errors, files, health, pages, pages_profile
     from .api import identity, profile
     from .auth import check_csrf, ensure_csrf_cookie
 
@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)
     app.register_blueprint(pages.blp)
+    app.register_blueprint(pages_profile.blp)
     if app.config["SANDBOX"]:
         from . import sandbox
         app.register_blueprint(sandbox.blp)

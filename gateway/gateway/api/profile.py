@@ -1,9 +1,9 @@
 """Profile API: information collection, its review, the department directory."""
 from flask import request
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from ausm_common.errors import ValidationFailed
+from ausm_common.errors import ValidationFailed, schema_errors
 
 from ..auth import current_caller, login_required
 from ..rpc import services
@@ -150,6 +150,14 @@ class ChangeIn(StepIn):
     segment = fields.Dict(metadata={"description": "education / work: the new segment (add, modify)"})
 
 
+def _load(schema: Schema, data: dict) -> dict:
+    """Bodies that arrive as multipart `data` are checked here, with the same error shape as the rest."""
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise schema_errors(exc.messages)
+
+
 def _with_uploads(caller, names):
     """Multipart: JSON in the `data` field, files beside it; JSON bodies pass straight through."""
     import json
@@ -169,7 +177,7 @@ def submit_change():
     caller = current_caller()
     data, keys = _with_uploads(caller, ("identity_proof", "education_certificate", "degree_certificate",
                                         "abroad_certificate", "accounting_proof", "title_proof", "employment_proof"))
-    data = ChangeIn().load(data)
+    data = _load(ChangeIn(), data)
     if "identity_proof" in keys:
         data["identity_proof_key"] = keys.pop("identity_proof")
     data["proofs"] = keys
@@ -204,7 +212,7 @@ def submit_transfer():
     """调转申请（multipart：data=JSON {reason, to_department, details} + proof 图片 <200KB）"""
     caller = current_caller()
     data, keys = _with_uploads(caller, ("proof",))
-    data = TransferIn().load(data)
+    data = _load(TransferIn(), data)
     return services.profile.submit_transfer(caller, {**data, "proof_key": keys.get("proof")}), 201
 
 

@@ -23,8 +23,9 @@ def submit(session, store, collection: Collection | None, data: dict, today, now
         if not problems:
             departments.get(session, target)
             problems = domain.check_transfer(data.get("reason"), data.get("details") or {}, today)
-        if problems:
-            raise RuleViolations(problems)
+        if problems:   # the request names the target `to_department`; so do the errors
+            raise RuleViolations([domain.Problem("to_department", p.code, p.message)
+                                  if p.field == "target_department" else p for p in problems])
         if not proof_key or not proof_key.startswith(f"incoming/{account_id}/"):
             hint = domain.TRANSFER_PROOF_HINTS[data["reason"]]
             raise ValidationFailed("PROOF_REQUIRED", f"请上传调转证明材料（{hint}）", {"proof": "请上传证明材料"})
