@@ -114,3 +114,16 @@ def test_collection_to_transfer_over_http(stack):
             assert cur.fetchone()[0] == 1                                       # the refused one left nothing
     finally:
         conn.close()
+
+
+def test_malformed_change_and_transfer_bodies_are_422_not_500(stack):
+    import json
+    browser, person = verified(stack)
+    change = browser.post("/api/v1/changes", json={"kind": "basic"})
+    assert change.status_code == 422 and "operation" in change.json()["errors"]
+    transfer = browser.post("/api/v1/transfers", data={"data": json.dumps({"reason": "employer_moved"})},
+                            files={"proof": ("p.jpg", images.jpeg(300, 300, seed=90), "image/jpeg")})
+    assert transfer.status_code == 422 and "to_department" in transfer.json()["errors"]
+    broken = browser.post("/api/v1/transfers", data={"data": "{not json"},
+                          files={"proof": ("p.jpg", images.jpeg(300, 300, seed=91), "image/jpeg")})
+    assert broken.status_code == 422 and broken.json()["code"] == "BODY_INVALID"
