@@ -1,8 +1,10 @@
 """信息采集 in Chromium: a verified person goes through the wizard (a refused overlapping education
 segment shows its error next to the field and saves nothing), uploads the photo and proofs, submits to
 上城区; the district reviewer returns it with a reason on the education major, the person sees the reason
-next to the field, fixes it and resubmits, the reviewer approves and the person sees 审核通过.
-Other departments' reviewers and people do not get the record."""
+next to the field, fixes it and resubmits, the reviewer approves and the person sees 审核通过; the same
+person then ends their job by a reviewed work change (history shows it) and moves to 北京市朝阳区 by a
+transfer that only the receiving department can approve. Other departments' reviewers and people do not
+get the record."""
 import os
 import shutil
 
@@ -313,3 +315,43 @@ def test_collection_wizard_return_and_approval(browser, page, stack, tmp_path):
     expect(page.get_by_test_id("edu-edit")).to_have_count(0)
     shot(page, "9-approved")
     assert collection(page)["status"] == "approved"
+
+    # --- the same person goes on: a work change (reviewed, with history), then a transfer to 北京 ---
+    from datetime import timedelta
+
+    from tests.e2e.test_browser_changes import beijing_today, fill_transfer, staff
+    end = (beijing_today() - timedelta(days=30)).isoformat()
+    page.goto("/changes#work")
+    page.get_by_test_id("work-row").first.get_by_test_id("work-change").click()
+    dialog = page.get_by_test_id("work-dialog")
+    dialog.get_by_test_id("work-until_now").uncheck()
+    dialog.get_by_test_id("work-end_date").fill(end)
+    dialog.get_by_test_id("post-until_now").uncheck()
+    dialog.get_by_test_id("post-end_date").fill(end)
+    dialog.get_by_test_id("work-save").click()
+    expect(dialog).to_be_hidden()
+    page.get_by_test_id("tab-history").click()
+    row = page.get_by_test_id("change-row").first
+    expect(row.get_by_test_id("change-mode")).to_have_text("人工审核")
+    change_id = row.get_attribute("data-id")
+    assert staff(stack, "reviewer330102").post(f"/api/v1/staff/reviews/change/{change_id}/decision",
+                                               json={"decision": "approve"}).json()["status"] == "approved"
+    page.reload()
+    page.get_by_test_id("tab-history").click()
+    expect(page.get_by_test_id("change-row").first.get_by_test_id("change-status")).to_contain_text("审核通过")
+
+    proof = tmp_path / "transfer-proof.jpg"
+    proof.write_bytes(images.jpeg(300, 300, seed=82))
+    page.goto("/transfers")
+    page.get_by_test_id("transfer-new").click()
+    dialog = fill_transfer(page, proof)
+    dialog.get_by_test_id("transfer-submit").click()
+    expect(dialog).to_be_hidden()
+    transfer_id = page.get_by_test_id("transfer-row").first.get_attribute("data-id")
+    assert staff(stack, "reviewer330102").post(f"/api/v1/staff/reviews/transfer/{transfer_id}/decision",
+                                               json={"decision": "approve"}).status_code == 403   # not the receiver
+    assert staff(stack, "reviewer110000").post(f"/api/v1/staff/reviews/transfer/{transfer_id}/decision",
+                                               json={"decision": "approve"}).json()["status"] == "approved"
+    page.reload()
+    expect(page.get_by_test_id("transfer-row").first.get_by_test_id("transfer-status")).to_contain_text("审核通过")
+    expect(page.get_by_test_id("current-dept-name")).to_contain_text("朝阳区财政局")
