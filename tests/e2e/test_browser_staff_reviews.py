@@ -233,8 +233,10 @@ def test_staff_review_change_qualification_and_transfer(browser, stack):
                          files={"proof": ("licence.jpg", images.jpeg(300, 300, seed=91), "image/jpeg")})
     assert transfer.status_code == 201, transfer.text
     transfer_id = transfer.json()["id"]
-    sending = staff(stack, "reviewer330102").get(f"/api/v1/staff/reviews/transfer/{transfer_id}")
-    assert sending.status_code == 403 and sending.json()["code"] == "OUT_OF_JURISDICTION"
+    sender = staff(stack, "reviewer330102")             # the sending end may read it, only the receiving end decides
+    assert sender.get(f"/api/v1/staff/reviews/transfer/{transfer_id}").status_code == 200
+    refused = sender.post(f"/api/v1/staff/reviews/transfer/{transfer_id}/decision", json={"decision": "approve"})
+    assert refused.status_code == 403 and refused.json()["code"] == "OUT_OF_JURISDICTION"
 
     # --- 北京 (the receiving end): reason, details, 上城区 → 朝阳区 and the proof; approved ---
     receiving = new_page(browser, stack)

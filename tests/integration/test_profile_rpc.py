@@ -357,3 +357,31 @@ def test_an_unreachable_provider_is_a_clear_503_and_saves_nothing(rpc, profile, 
     assert err.status == 503 and err.code == "PROVIDER_UNAVAILABLE" and "稍后" in err.message
     with profile_db.get_session() as session:
         assert session.scalars(select(Collection).where(Collection.account_id == person["id"])).one().education == []
+
+
+def test_review_details_for_both_ends_of_a_transfer_and_change_proof_links(rpc, profile, store, db):
+    data, person, collection = approved_person(rpc, store, db)
+    current = rpc.profile.get_collection(person)["work"][0]
+    ended = {**{k: v for k, v in current.items() if k not in ("proofs", "locked")}, "end_date": "2021-12-31",
+             "posts": [{**WORK["posts"][0], "end_date": "2021-12-31"}]}
+    change = rpc.profile.submit_change(person, {"kind": "work", "operation": "modify", "segment_id": current["id"],
+                                                "segment": ended})
+    county = staff(rpc, db, "330102")
+    detail = rpc.profile.get_review_item(county, "change", change["id"])
+    assert set(detail["item"]["after"]["proof_files"]) == set(detail["item"]["after"]["proofs"])
+    assert all(f["url"].startswith("/files/") for f in detail["item"]["after"]["proof_files"].values())
+    assert [h["action"] for h in detail["history"]] == ["view"]
+    rpc.profile.decide_review_item(county, "change", change["id"], {"decision": "approve"})
+
+    proof = store.new_key(f"incoming/{person['id']}")
+    store.put(proof, images.jpeg(300, 300, seed=43), "image/jpeg")
+    transfer = rpc.profile.submit_transfer(person, {
+        "reason": "residence_moved", "details": {"address": "北京市朝阳区建国路2号"}, "to_department": "110105",
+        "proof_key": proof})
+    assert rpc.profile.get_review_item(county, "transfer", transfer["id"])["item"]["to_department"] == "110105"
+    with pytest.raises(Forbidden):                       # the sending end reads, only the receiving end decides
+        rpc.profile.decide_review_item(county, "transfer", transfer["id"], {"decision": "approve"})
+    listed = [t for t in rpc.profile.list_transfers(county) if t["id"] == transfer["id"]][0]
+    assert listed["name"].endswith("*") and "*" in listed["id_number"]
+    with pytest.raises(Forbidden):
+        rpc.profile.get_review_item(staff(rpc, db, "120000"), "transfer", transfer["id"])

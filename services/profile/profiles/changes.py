@@ -171,32 +171,41 @@ def decide(session, caller, collection: Collection, request: ChangeRequest, deci
                reasons, note)
 
 
-def view(request: ChangeRequest) -> dict:
+def view(request: ChangeRequest, link=None) -> dict:
     return {"id": request.id, "kind": request.kind, "kind_label": domain.CHANGE_KINDS[request.kind],
             "operation": request.operation, "operation_label": domain.CHANGE_OPERATIONS[request.operation],
             "review_mode": request.review_mode, "review_mode_label": domain.REVIEW_MODES[request.review_mode],
             "status": request.status, "status_label": STATUS_LABELS[request.status],
-            "segment_id": request.segment_id, "before": _public(request.before), "after": _public(request.after),
+            "segment_id": request.segment_id, "before": _public(request.before, link),
+            "after": _public(request.after, link),
             "changed_fields": request.changed_fields, "reasons": request.reasons or {},
             "submitted_at": request.submitted_at.isoformat(),
             "decided_at": request.decided_at.isoformat() if request.decided_at else None}
 
 
-def _public(data: dict) -> dict:
-    """File metadata without object keys (links are made by the caller when allowed)."""
+def _file(meta: dict, link) -> dict:
+    out = {k: v for k, v in meta.items() if k != "key"}
+    if link and meta.get("key"):
+        out["url"] = link(meta["key"])
+    return out
+
+
+def _public(data: dict, link=None) -> dict:
+    """File metadata without object keys; short-lived links when the caller may see the files."""
     out = {}
     for key, value in (data or {}).items():
-        if key == "proofs":
+        if key == "proofs":          # names for the lists, files (with links) beside them
             out[key] = sorted(value or {})
+            out["proof_files"] = {name: _file(meta, link) for name, meta in (value or {}).items()}
         elif isinstance(value, dict) and "key" in value:
-            out[key] = {k: v for k, v in value.items() if k != "key"}
+            out[key] = _file(value, link)
         else:
             out[key] = value
     return out
 
 
-def history(session, account_id: str, kind: str | None = None) -> list[dict]:
+def history(session, account_id: str, kind: str | None = None, link=None) -> list[dict]:
     query = select(ChangeRequest).where(ChangeRequest.account_id == account_id)
     if kind:
         query = query.where(ChangeRequest.kind == kind)
-    return [view(r) for r in session.scalars(query.order_by(ChangeRequest.submitted_at.desc()))]
+    return [view(r, link) for r in session.scalars(query.order_by(ChangeRequest.submitted_at.desc()))]

@@ -5,7 +5,7 @@ from nameko.events import EventDispatcher, event_handler
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 from nameko.timer import timer
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from ausm_common.clock import beijing, utcnow
 from ausm_common.config import file_link_secret
@@ -21,7 +21,7 @@ from . import collection as coll
 from .adapters import (ProviderUnavailable, build_degree_checker, build_employer_directory,
                        build_qualification_library)
 from .exceptions import DomainError, RuleViolations
-from .models import ChangeRequest, Collection, Outbox, Qualification, Transfer
+from .models import ChangeRequest, Collection, Outbox, Qualification, ReviewLog, Transfer
 
 
 class Providers(DependencyProvider):
@@ -241,7 +241,7 @@ class ProfileService:
     @entrypoint
     def list_changes(self, caller, kind=None):
         with self.db.get_session() as session:
-            return changes.history(session, person_id(caller), kind)
+            return changes.history(session, person_id(caller), kind, self._link)
 
     @entrypoint
     def withdraw_change(self, caller, change_id):
@@ -297,7 +297,7 @@ class ProfileService:
         with self.db.get_session() as session:
             found = coll.for_person(session, account_id)
             return {"collection": self._view(session, found) if found else None,
-                    "changes": changes.history(session, account_id),
+                    "changes": changes.history(session, account_id, link=self._link),
                     "transfers": transfers.for_person(session, account_id, self._link),
                     "qualifications": qualifications.for_person(session, account_id, self._link)}
 
@@ -317,12 +317,16 @@ class ProfileService:
         with self.db.get_session() as session:
             row = self._review_item(session, kind, item_id)
             department = row.to_department if kind == "transfer" else row.department_code
-            departments.check_jurisdiction(caller, department)
+            if not (kind == "transfer" and departments.in_jurisdiction(caller, row.from_department)):
+                departments.check_jurisdiction(caller, department)   # the sending end may read, not decide
             found = coll.for_person(session, row.account_id)
             review.log(session, caller, kind, row.id, row.account_id, department, "view", self._now())
-            item = {"change": lambda: changes.view(row), "transfer": lambda: transfers.view(session, row, self._link),
+            item = {"change": lambda: changes.view(row, self._link), "transfer": lambda: transfers.view(session, row, self._link),
                     "qualification": lambda: qualifications.view(row, self._link)}[kind]()
-            return {"kind": kind, "item": item, "person": views.person_view(found.person, full=True) if found else None,
+            history = [{"action": r.action, "staff_name": r.staff_name, "at": r.at.isoformat(), "reasons": r.reasons,
+                        "note": r.note} for r in session.scalars(select(ReviewLog).where(
+                            ReviewLog.subject_id == row.id).order_by(ReviewLog.at))]
+            return {"kind": kind, "item": item, "history": history, "person": views.person_view(found.person, full=True) if found else None,
                     "collection": self._view(session, found, for_staff=True) if found else None}
 
     @entrypoint

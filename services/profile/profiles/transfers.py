@@ -1,13 +1,14 @@
 """属地关系调转: moving a person to another management department, reviewed by the receiving one."""
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from ausm_common.errors import Conflict, ValidationFailed
+from ausm_common.masking import mask_id_number, mask_name
 from ausm_common.uploads import check_upload
 
 from . import departments, domain, review
 from .changes import pending_counts
 from .exceptions import RuleViolations
-from .models import Collection, Transfer
+from .models import Collection, Qualification, Transfer
 
 STATUS_LABELS = {"submitted": "审核中", "approved": "审核通过", "returned": "已退回"}
 
@@ -53,6 +54,10 @@ def decide(session, caller, collection: Collection, transfer: Transfer, decision
         if collection.department_code != transfer.from_department:
             raise Conflict("TRANSFER_STALE", "该人员的管理部门已发生变化，请退回此申请")
         collection.department_code = transfer.to_department
+        # titles still waiting follow the person to the department that now reviews them
+        session.execute(update(Qualification).where(Qualification.account_id == transfer.account_id,
+                                                    Qualification.status == "submitted")
+                        .values(department_code=transfer.to_department))
         collection.version = (collection.version or 0) + 1
         collection.updated_at = now
     transfer.status = "approved" if decision == "approve" else "returned"
@@ -84,9 +89,17 @@ def for_person(session, account_id, link) -> list[dict]:
 
 
 def for_department(session, caller, link, status: str | None = None) -> list[dict]:
-    """Both ends see a transfer: the department it leaves and the one it joins."""
+    """Both ends see a transfer: the department it leaves and the one it joins (with whose it is, masked)."""
     query = select(Transfer).where(or_(departments.jurisdiction_filter(Transfer.from_department, caller),
                                        departments.jurisdiction_filter(Transfer.to_department, caller)))
     if status:
         query = query.where(Transfer.status == status)
-    return [view(session, t, link) for t in session.scalars(query.order_by(Transfer.submitted_at.desc()).limit(500))]
+    rows = session.scalars(query.order_by(Transfer.submitted_at.desc()).limit(500)).all()
+    people = {c.account_id: c.person or {} for c in session.scalars(
+        select(Collection).where(Collection.account_id.in_({t.account_id for t in rows})))} if rows else {}
+    out = []
+    for transfer in rows:
+        person = people.get(transfer.account_id, {})
+        out.append({**view(session, transfer, link), "name": mask_name(person.get("name")),
+                    "id_number": mask_id_number(person.get("id_number"))})
+    return out

@@ -119,7 +119,8 @@ def review_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
         return other_queue(session, caller, kind, status)
     rows = session.scalars(select(Collection).where(
         Collection.status == status, departments.jurisdiction_filter(Collection.department_code, caller))
-        .order_by(Collection.submitted_at).limit(500)).all()
+        .order_by(Collection.submitted_at if status == "submitted" else Collection.decided_at.desc())
+        .limit(500)).all()
     out = []
     for row in rows:
         person = row.person or {}
@@ -167,7 +168,8 @@ def other_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
                      "qualification": (Qualification, Qualification.department_code)}[kind]
     rows = session.scalars(select(model).where(model.status == status,
                                                departments.jurisdiction_filter(column, caller))
-                           .order_by(model.submitted_at).limit(500)).all()
+                           .order_by(model.submitted_at if status == "submitted" else model.decided_at.desc())
+                           .limit(500)).all()
     people = {c.account_id: c.person or {} for c in session.scalars(
         select(Collection).where(Collection.account_id.in_({r.account_id for r in rows})))} if rows else {}
     labels = {"change": lambda r: f"{domain.CHANGE_KINDS[r.kind]}（{domain.CHANGE_OPERATIONS[r.operation]}）",
@@ -177,6 +179,7 @@ def other_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
     for row in rows:
         person = people.get(row.account_id, {})
         out.append({"id": row.id, "kind": kind, "kind_label": labels[kind](row), "status": row.status,
+                    "status_label": domain.REVIEW_STATUSES.get(row.status, row.status),
                     "name": mask_name(person.get("name")), "id_number": mask_id(person.get("id_number")),
                     "department_code": getattr(row, "department_code", None) or getattr(row, "to_department", None),
                     "department_name": department_name(session, getattr(row, "department_code", None)
