@@ -41,8 +41,10 @@ def field_error(page, form, name):
     return page.locator(f"{form} .field-error[data-for='{name}']")
 
 
-def fill_captcha(page, stack):
-    page.wait_for_function("document.querySelector(\"input[name='captcha_id']\").value !== ''")
+def fill_captcha(page, stack, used: str = ""):
+    """Answer the captcha on the page; after a failed try, wait for the fresh one (not the used id)."""
+    page.wait_for_function("used => { const v = document.querySelector(\"input[name='captcha_id']\").value;"
+                           " return v !== '' && v !== used; }", arg=used)
     captcha_id = page.locator("input[name='captcha_id']").input_value()
     page.get_by_test_id("captcha_answer").fill(stack.captcha_answer(captcha_id))
 
@@ -95,10 +97,11 @@ def test_register_login_realname_and_province_approval(page, stack, tmp_path, br
     page.get_by_test_id("login").fill(person["id"])
     page.get_by_test_id("password").fill(PASSWORD)
     page.wait_for_function("document.querySelector(\"input[name='captcha_id']\").value !== ''")
+    wrong_id = page.locator("input[name='captcha_id']").input_value()
     page.get_by_test_id("captcha_answer").fill("ZZZZ")
     page.get_by_test_id("login-submit").click()
     playwright_api.expect(page.locator("#login-form .field-error[data-for='captcha']")).to_contain_text("验证码")
-    fill_captcha(page, stack)
+    fill_captcha(page, stack, used=wrong_id)       # the page replaces a used captcha; answer the new one
     page.get_by_test_id("password").fill(PASSWORD)
     page.get_by_test_id("login-submit").click()
     playwright_api.expect(page.get_by_test_id("user-name")).to_have_text("沈**")
