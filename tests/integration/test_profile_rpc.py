@@ -385,3 +385,23 @@ def test_review_details_for_both_ends_of_a_transfer_and_change_proof_links(rpc, 
     assert listed["name"].endswith("*") and "*" in listed["id_number"]
     with pytest.raises(Forbidden):
         rpc.profile.get_review_item(staff(rpc, db, "120000"), "transfer", transfer["id"])
+
+
+def test_return_reasons_follow_their_segment_when_segments_are_deleted(rpc, profile, store, db):
+    data, person = verified_person(rpc)
+    fill(rpc, store, person)
+    master = {**EDUCATION, "start_date": "2012-09-01", "end_date": "2015-06-30", "education_level": "master",
+              "degree": "master", "education_cert_no": "103211201502000124", "degree_cert_no": "1032132015000124",
+              "study_mode": "part_time"}
+    rpc.profile.save_collection_step(person, "education", {"segments": [EDUCATION, master]})
+    submitted = rpc.profile.submit_collection(person, {"pledge": True})
+    county = staff(rpc, db, "330102")
+    rpc.profile.decide_collection(county, submitted["id"], {"decision": "return", "reasons": {
+        "education.1.major": "硕士专业与证书不符", "basic.address": "地址不完整"}})
+    mine = rpc.profile.get_collection(person)
+    first, second = mine["education"]
+    strip = lambda s: {k: v for k, v in s.items() if k != "proofs"}          # noqa: E731
+    moved = rpc.profile.save_collection_step(person, "education", {"segments": [strip(second)]})
+    assert moved["return_reasons"] == {"education.0.major": "硕士专业与证书不符", "basic.address": "地址不完整"}
+    gone = rpc.profile.save_collection_step(person, "education", {"segments": [strip(first)]})
+    assert gone["return_reasons"] == {"basic.address": "地址不完整"}

@@ -162,6 +162,7 @@ def save_education(collection: Collection, segments: list[dict], degrees, today,
                 checks[kind] = {"number": number, "status": result.status, "message": result.message}
         raw["checks"] = checks
     collection.education = segments
+    follow_anchors(collection, "education")
     _touch(collection, "education", now)
 
 
@@ -172,6 +173,7 @@ def save_work(collection: Collection, segments: list[dict], today, now):
     for raw, segment in zip(segments, parsed):
         raw["credit_code"] = segment.credit_code
     collection.work = segments
+    follow_anchors(collection, "work")
     _touch(collection, "work", now)
 
 
@@ -293,6 +295,7 @@ def submit(session, collection: Collection, pledged: bool, now, today):
     collection.pledged_at = now
     collection.submitted_at = now
     collection.return_reasons = {}
+    collection.return_anchors = {}
     collection.updated_at = now
     collection.version = (collection.version or 0) + 1
 
@@ -302,11 +305,46 @@ def log(session, caller: dict, collection: Collection, action: str, now, reasons
                action, now, reasons, note)
 
 
+def anchors_for(collection: Collection, reasons: dict) -> dict:
+    """For each reason on a segment (`education.1.major`), the id of that segment."""
+    out = {}
+    for path in reasons:
+        kind, _, rest = path.partition(".")
+        index = rest.split(".", 1)[0]
+        segments = getattr(collection, kind, None) if kind in ("education", "work") else None
+        if segments is not None and index.isdigit() and int(index) < len(segments):
+            out[path] = segments[int(index)].get("id")
+    return out
+
+
+def follow_anchors(collection: Collection, kind: str):
+    """After the person edits a step, move each reason to its segment's new index (drop it if deleted)."""
+    anchors = collection.return_anchors or {}
+    if not anchors or collection.status != "returned":
+        return
+    where = {s.get("id"): i for i, s in enumerate(getattr(collection, kind) or [])}
+    reasons, moved = {}, {}
+    for path, reason in (collection.return_reasons or {}).items():
+        segment_id = anchors.get(path)
+        if not path.startswith(kind + ".") or segment_id is None:
+            reasons[path] = reason
+            if segment_id is not None:
+                moved[path] = segment_id
+            continue
+        if segment_id in where:
+            rest = path.split(".", 2)[2] if path.count(".") >= 2 else ""
+            new_path = f"{kind}.{where[segment_id]}" + (f".{rest}" if rest else "")
+            reasons[new_path] = reason
+            moved[new_path] = segment_id
+    collection.return_reasons, collection.return_anchors = reasons, moved
+
+
 def decide(session, caller: dict, collection: Collection, decision: str, reasons: dict, note, now):
     departments.check_jurisdiction(caller, collection.department_code)
     reasons = review.check_decision(collection.status, decision, reasons)
     collection.status = "approved" if decision == "approve" else "returned"
     collection.return_reasons = reasons
+    collection.return_anchors = anchors_for(collection, reasons)
     collection.decided_at = now
     collection.version = (collection.version or 0) + 1
     log(session, caller, collection, decision, now, reasons, note)

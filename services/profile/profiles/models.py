@@ -51,6 +51,9 @@ class Collection(Base):
     qualification_checked: Mapped[bool] = mapped_column(Boolean, default=False)
     imported: Mapped[bool] = mapped_column(Boolean, default=False)       # from an old provincial platform
     return_reasons: Mapped[dict] = mapped_column(JSON, default=dict)      # field path -> reason
+    # reason path -> id of the segment it was written against, so reasons follow their segment
+    # when the person deletes or reorders segments before resubmitting
+    return_anchors: Mapped[dict] = mapped_column(JSON, default=dict)
     pledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
