@@ -1,4 +1,4 @@
-"""信息采集: the wizard's steps, its proofs, submission and review, around the rules in domain.py.
+"""信息采集: the wizard's steps, its proofs, submission and review, around the rules in the domain package.
 
 Each step is saved whole or not at all; a step that breaks a rule is refused with every problem
 named by its field path, so the page can show them next to the fields.
