@@ -4,40 +4,19 @@ submitted with a proof image and approved by the receiving province) and 职称�
 The person and the reviewers' decisions are prepared over HTTP; the pages are what is tested."""
 import os
 import random
-import shutil
 from datetime import datetime, timedelta, timezone
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
-from tests.e2e.helpers import Browser, login, new_person, register
+from tests.e2e.browser import person_login
+from tests.e2e.helpers import approved_person as approved
+from tests.e2e.helpers import staff_session as staff
 from tests.support import images
-from tests.support.people import PASSWORD
+from tests.support.profile_data import NEW_EMPLOYER as TRANSFER
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-expect = playwright_api.expect
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-if os.environ.get("CI") and not CHROMIUM:
-    raise RuntimeError("Chromium is required for the browser tier (scripts/ensure-infra.sh chromium)")
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
-
-EDUCATION = {"study_mode": "full_time", "school": "浙江财经大学", "start_date": "2008-09-01",
-             "end_date": "2012-06-30", "education_level": "bachelor", "degree": "bachelor", "major": "会计学",
-             "education_cert_no": "103211201205000123", "degree_cert_no": "1032142012000123", "studied_abroad": False}
-WORK = {"start_date": "2012-07-01", "end_date": None, "until_now": True, "employer": "杭州清波数智科技有限公司",
-        "credit_code": "91330102MA2H7KQ398", "employer_type": "private", "industry": "I",
-        "address": "杭州市上城区清波街道1号", "phone": "0571-88886666", "has_accounting_work": True,
-        "posts": [{"post_level": "general", "post": "cashier", "start_date": "2012-07-01", "end_date": None,
-                   "until_now": True}],
-        "title": "title_assistant", "title_date": "2014-06-01"}
-BASIC = {"political_status": "masses", "ethnicity": "han", "address": "杭州市上城区解放路100号", "postcode": "310002"}
-TRANSFER = {"employer": "北京朝阳恒信会计师事务所（普通合伙）", "credit_code": "91110105MA01C8RT4D",
-            "employer_type": "accounting_firm", "industry": "L", "address": "北京市朝阳区建国路1号",
-            "start_date": "2024-01-02"}
 
 
 def id_without_library_records(region="330102") -> str:
@@ -49,61 +28,9 @@ def id_without_library_records(region="330102") -> str:
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
 
 
-def staff(stack, username):
-    browser = Browser(stack)
-    response = login(browser, username, "Review@2025", path="/api/v1/staff/sessions")
-    assert response.status_code == 200, response.text
-    return browser
-
-
 def approved_person(stack, name="王立信"):
-    """Register, verify by the Alipay sandbox, fill the collection over the API; 上城区 approves it."""
-    browser = Browser(stack)
-    person = new_person(id_number=id_without_library_records(), name=name)
-    assert register(browser, person).status_code == 201
-    assert login(browser, person["id_number"]).status_code == 200
-    start = browser.post("/api/v1/me/realname/alipay").json()
-    query = {k: v[0] for k, v in parse_qs(urlparse(start["redirect_url"]).query).items()}
-    done = browser.post("/sandbox/alipay/certify", data={**query, "cert_name": person["name"],
-                                                         "cert_no": person["id_number"]})
-    assert done.status_code == 200
-    assert browser.post("/api/v1/collection").status_code == 201
-    assert browser.put("/api/v1/collection/steps/notice", json={"scope": "accountant"}).status_code == 200
-    assert browser.put("/api/v1/collection/steps/basic", json=BASIC).status_code == 200
-    assert browser.put("/api/v1/collection/steps/education", json={"segments": [EDUCATION]}).status_code == 200
-    view = browser.put("/api/v1/collection/steps/work", json={"segments": [WORK]}).json()
-    assert browser.put("/api/v1/collection/steps/department", json={"department_code": "330102"}).status_code == 200
-    slots = ["basic.photo"] + sorted(s for s in view["required_proofs"] if s != "basic.photo")
-    for i, slot in enumerate(slots):
-        data = images.jpeg(480, 680, 61 * 1024, seed=61) if slot == "basic.photo" else \
-            images.jpeg(800, 600, 20 * 1024, seed=70 + i)
-        response = browser.post("/api/v1/collection/files", data={"slot": slot},
-                                files={"file": ("proof.jpg", data, "image/jpeg")})
-        assert response.status_code == 200, response.text
-    submitted = browser.post("/api/v1/collection/submission", json={"pledge": True, "department_code": "330102"})
-    assert submitted.status_code == 200, submitted.text
-    reviewer = staff(stack, "reviewer330102")
-    approved = reviewer.post(f"/api/v1/staff/collections/{submitted.json()['id']}/decision",
-                             json={"decision": "approve"})
-    assert approved.status_code == 200 and approved.json()["status"] == "approved", approved.text
-    return browser, person
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium, stack):
-    context = chromium.new_context(base_url=stack.base_url, locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    yield page
-    context.close()
+    """An approved person whose ID the sandbox library has nothing for (自动获取 → 未获取到数据)."""
+    return approved(stack, id_number=id_without_library_records(), name=name)
 
 
 @pytest.fixture
@@ -117,16 +44,6 @@ def shot(tmp_path):
             os.makedirs(folder, exist_ok=True)
             page.screenshot(path=os.path.join(folder, f"changes-{name}.png"), full_page=True)
     return take
-
-
-def browser_login(page, stack, login_name):
-    page.goto("/login")
-    page.get_by_test_id("login").fill(login_name)
-    page.get_by_test_id("password").fill(PASSWORD)
-    page.wait_for_function("document.querySelector(\"input[name='captcha_id']\").value !== ''")
-    captcha_id = page.locator("input[name='captcha_id']").input_value()
-    page.get_by_test_id("captcha_answer").fill(stack.captcha_answer(captcha_id))
-    page.get_by_test_id("login-submit").click()
 
 
 def beijing_today():
@@ -150,7 +67,7 @@ def fill_transfer(page, proof_path):
 
 def test_changes_transfer_and_titles_in_the_browser(page, stack, tmp_path, shot):
     _, person = approved_person(stack)
-    browser_login(page, stack, person["id_number"])
+    person_login(page, stack, person["id_number"])
     expect(page.get_by_test_id("user-name")).to_have_text("王**")
 
     # --- 基本信息变更: a bad e-mail is refused at its field; a good one is approved at once ---------------

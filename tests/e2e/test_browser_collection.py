@@ -6,46 +6,17 @@ person then ends their job by a reviewed work change (history shows it) and move
 transfer that only the receiving department can approve. Other departments' reviewers and people do not
 get the record."""
 import os
-import shutil
 
-import pytest
 import requests
+from playwright.sync_api import expect
 
+from tests.e2e import browser as chromium
+from tests.e2e.browser import STAFF_PASSWORD, new_page, staff_login
 from tests.e2e.helpers import Browser, login, new_person, register
 from tests.support import images
-from tests.support.people import PASSWORD, mainland_id
+from tests.support.people import mainland_id
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-expect = playwright_api.expect
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-if os.environ.get("CI") and not CHROMIUM:
-    raise RuntimeError("Chromium is required for the browser tier (scripts/ensure-infra.sh chromium)")
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-STAFF_PASSWORD = "Review@2025"
 SHOTS = os.environ.get("E2E_SHOT_DIR")          # set to a directory to keep a screenshot of each step
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-def new_page(browser, stack):
-    context = browser.new_context(base_url=stack.base_url, locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15000)
-    return context.new_page()
-
-
-@pytest.fixture
-def page(browser, stack):
-    page = new_page(browser, stack)
-    yield page
-    page.context.close()
 
 
 def shot(page, name):
@@ -54,28 +25,9 @@ def shot(page, name):
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def fill_captcha(page, stack):
-    page.wait_for_function("document.querySelector(\"input[name='captcha_id']\").value !== ''")
-    captcha_id = page.locator("input[name='captcha_id']").input_value()
-    page.get_by_test_id("captcha_answer").fill(stack.captcha_answer(captcha_id))
-
-
 def person_login(page, stack, login_name):
-    page.goto("/login?next=/")
-    page.get_by_test_id("login").fill(login_name)
-    page.get_by_test_id("password").fill(PASSWORD)
-    fill_captcha(page, stack)
-    page.get_by_test_id("login-submit").click()
+    chromium.person_login(page, stack, login_name)
     expect(page.get_by_test_id("user-name")).to_be_visible()
-
-
-def staff_login(page, stack, username):
-    page.goto("/staff/login?next=/staff/reviews")
-    page.get_by_test_id("login").fill(username)
-    page.get_by_test_id("password").fill(STAFF_PASSWORD)
-    fill_captcha(page, stack)
-    page.get_by_test_id("staff-login-submit").click()
-    page.wait_for_url("**/staff/reviews")
 
 
 def collection(page):

@@ -1,52 +1,14 @@
 """One person's journey in Chromium: register, log in, submit online real-name verification with
 photos, and a province reviewer approves it; bad input on the way shows its message next to the field."""
-import os
-import shutil
-
-import pytest
 import requests
+from playwright import sync_api as playwright_api
 
+from tests.e2e.browser import fill_captcha, new_page, person_login, staff_login
 from tests.support import images
 from tests.support.people import PASSWORD, mainland_id, phone
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-if os.environ.get("CI") and not CHROMIUM:
-    raise RuntimeError("Chromium is required for the browser tier (scripts/ensure-infra.sh chromium)")
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, stack, tmp_path):
-    context = browser.new_context(base_url=stack.base_url, locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    yield page
-    if os.environ.get("E2E_SCREENSHOTS"):
-        page.screenshot(path=str(tmp_path / "last.png"), full_page=True)
-    context.close()
-
-
 def field_error(page, form, name):
     return page.locator(f"{form} .field-error[data-for='{name}']")
-
-
-def fill_captcha(page, stack, used: str = ""):
-    """Answer the captcha on the page; after a failed try, wait for the fresh one (not the used id)."""
-    page.wait_for_function("used => { const v = document.querySelector(\"input[name='captcha_id']\").value;"
-                           " return v !== '' && v !== used; }", arg=used)
-    captcha_id = page.locator("input[name='captcha_id']").input_value()
-    page.get_by_test_id("captcha_answer").fill(stack.captcha_answer(captcha_id))
 
 
 def count_accounts(stack, phone_number):
@@ -127,14 +89,8 @@ def test_register_login_realname_and_province_approval(page, stack, tmp_path, br
     playwright_api.expect(page.get_by_test_id("realname-status")).to_contain_text("审核中")
 
     # --- the province reviewer sees it with the images and approves ---
-    staff = browser.new_context(base_url=stack.base_url, locale="zh-CN", viewport={"width": 1280, "height": 900})
-    staff.set_default_timeout(15000)
-    reviewer = staff.new_page()
-    reviewer.goto("/staff/login")
-    reviewer.get_by_test_id("login").fill("reviewer330000")
-    reviewer.get_by_test_id("password").fill("Review@2025")
-    fill_captcha(reviewer, stack)
-    reviewer.get_by_test_id("staff-login-submit").click()
+    reviewer = new_page(browser, stack)
+    staff_login(reviewer, stack, "reviewer330000", next_path="/staff/realname")
     playwright_api.expect(reviewer.get_by_test_id("staff-department")).to_contain_text("浙江省")
     row = reviewer.get_by_test_id("request-row").filter(has_text=person["id"][-4:])
     playwright_api.expect(row).to_have_count(1)
@@ -146,25 +102,17 @@ def test_register_login_realname_and_province_approval(page, stack, tmp_path, br
     reviewer.get_by_test_id("approve").click()
     playwright_api.expect(dialog).to_be_hidden()
     playwright_api.expect(reviewer.get_by_test_id("request-row").filter(has_text=person["id"][-4:])).to_have_count(0)
-    staff.close()
+    reviewer.context.close()
 
     page.reload()
     playwright_api.expect(page.get_by_test_id("realname-status")).to_contain_text("已完成实名认证")
-
-
-def browser_login(page, stack, login_name, password=PASSWORD):
-    page.goto("/login")
-    page.get_by_test_id("login").fill(login_name)
-    page.get_by_test_id("password").fill(password)
-    fill_captcha(page, stack)
-    page.get_by_test_id("login-submit").click()
 
 
 def test_alipay_realname_wechat_binding_and_forgot_password(page, stack):
     from tests.e2e.helpers import Browser, new_person, register
     person = new_person(name="钟文")
     assert register(Browser(stack), person).status_code == 201
-    browser_login(page, stack, person["phone"])
+    person_login(page, stack, person["phone"])
     playwright_api.expect(page.get_by_test_id("user-name")).to_have_text("钟*")
 
     # Alipay: the Alipay account holds another identity -> a clear refusal; then the same one -> verified
@@ -227,5 +175,5 @@ def test_alipay_realname_wechat_binding_and_forgot_password(page, stack):
     form.get_by_test_id("sms_code").fill(stack.sms(person["phone"])[0]["code"])
     page.get_by_test_id("reset-submit").click()
     playwright_api.expect(page.get_by_test_id("reset-success")).to_be_visible()
-    browser_login(page, stack, person["id_number"], new_password)
+    person_login(page, stack, person["id_number"], new_password)
     playwright_api.expect(page.get_by_test_id("user-name")).to_have_text("钟*")

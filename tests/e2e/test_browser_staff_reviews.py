@@ -7,57 +7,21 @@ transfer after looking at its proof; 上城区 then finds it under 调转记录 
 import json
 import os
 import re
-import shutil
-from urllib.parse import parse_qs, urlparse
 
-import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.helpers import Browser, login, new_person, register
+from tests.e2e.browser import new_page, staff_login
+from tests.e2e.helpers import approved_person as approved
+from tests.e2e.helpers import staff_session as staff
 from tests.support import images
-from tests.support.people import PASSWORD, mainland_id
+from tests.support.people import mainland_id
+from tests.support.profile_data import NEW_EMPLOYER
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-expect = playwright_api.expect
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-if os.environ.get("CI") and not CHROMIUM:
-    raise RuntimeError("Chromium is required for the browser tier (scripts/ensure-infra.sh chromium)")
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-STAFF_PASSWORD = "Review@2025"
 SHOTS = os.environ.get("E2E_SHOT_DIR")          # set to a directory to keep a screenshot of each step
 RED = "rgb(192, 38, 45)"                        # --err
-
-EDUCATION = {"study_mode": "full_time", "school": "浙江财经大学", "start_date": "2008-09-01",
-             "end_date": "2012-06-30", "education_level": "bachelor", "degree": "bachelor", "major": "会计学",
-             "education_cert_no": "103211201205000123", "degree_cert_no": "1032142012000123", "studied_abroad": False}
-WORK = {"start_date": "2012-07-01", "end_date": None, "until_now": True, "employer": "杭州清波数智科技有限公司",
-        "credit_code": "91330102MA2H7KQ398", "employer_type": "private", "industry": "I",
-        "address": "杭州市上城区清波街道1号", "phone": "0571-88886666", "has_accounting_work": True,
-        "posts": [{"post_level": "general", "post": "cashier", "start_date": "2012-07-01", "end_date": None,
-                   "until_now": True}],
-        "title": "title_assistant", "title_date": "2014-06-01"}
-BASIC = {"political_status": "masses", "ethnicity": "han", "address": "杭州市上城区解放路100号", "postcode": "310002"}
-NEW_EMPLOYER = {"employer": "北京朝阳恒信会计师事务所（普通合伙）", "credit_code": "91110105MA01C8RT4D",
-                "employer_type": "accounting_firm", "industry": "L", "address": "北京市朝阳区建国路1号",
-                "start_date": "2024-01-02"}
 QUALIFICATION = {"category": "accounting", "level": "intermediate", "way": "exam", "obtained_date": "2016-10-15",
                  "certificate_no": "Z1633010200123"}
 JOB_ENDED = "2023-12-31"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-def new_page(browser, stack):
-    context = browser.new_context(base_url=stack.base_url, locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15000)
-    return context.new_page()
 
 
 def shot(page, name):
@@ -66,59 +30,8 @@ def shot(page, name):
         page.screenshot(path=os.path.join(SHOTS, f"reviews-{name}.png"), full_page=True)
 
 
-def fill_captcha(page, stack):
-    page.wait_for_function("document.querySelector(\"input[name='captcha_id']\").value !== ''")
-    captcha_id = page.locator("input[name='captcha_id']").input_value()
-    page.get_by_test_id("captcha_answer").fill(stack.captcha_answer(captcha_id))
-
-
-def staff_login(page, stack, username):
-    page.goto("/staff/login?next=/staff/reviews")
-    page.get_by_test_id("login").fill(username)
-    page.get_by_test_id("password").fill(STAFF_PASSWORD)
-    fill_captcha(page, stack)
-    page.get_by_test_id("staff-login-submit").click()
-    page.wait_for_url("**/staff/reviews")
-
-
-def staff(stack, username):
-    session = Browser(stack)
-    response = login(session, username, STAFF_PASSWORD, path="/api/v1/staff/sessions")
-    assert response.status_code == 200, response.text
-    return session
-
-
 def approved_person(stack):
-    """Register, verify by the Alipay sandbox, fill the collection over the API; 上城区 approves it."""
-    http = Browser(stack)
-    person = new_person(id_number=mainland_id(region="330102"), name="钱立信")
-    assert register(http, person).status_code == 201
-    assert login(http, person["id_number"], PASSWORD).status_code == 200
-    start = http.post("/api/v1/me/realname/alipay").json()
-    query = {k: v[0] for k, v in parse_qs(urlparse(start["redirect_url"]).query).items()}
-    done = http.post("/sandbox/alipay/certify", data={**query, "cert_name": person["name"],
-                                                      "cert_no": person["id_number"]})
-    assert done.status_code == 200
-    assert http.get("/api/v1/me").json()["realname_status"] == "verified"
-    assert http.post("/api/v1/collection").status_code == 201
-    assert http.put("/api/v1/collection/steps/notice", json={"scope": "accountant"}).status_code == 200
-    assert http.put("/api/v1/collection/steps/basic", json=BASIC).status_code == 200
-    assert http.put("/api/v1/collection/steps/education", json={"segments": [EDUCATION]}).status_code == 200
-    view = http.put("/api/v1/collection/steps/work", json={"segments": [WORK]}).json()
-    assert http.put("/api/v1/collection/steps/department", json={"department_code": "330102"}).status_code == 200
-    slots = ["basic.photo"] + sorted(s for s in view["required_proofs"] if s != "basic.photo")
-    for i, slot in enumerate(slots):
-        data = images.jpeg(480, 680, 61 * 1024, seed=61) if slot == "basic.photo" else \
-            images.jpeg(800, 600, 20 * 1024, seed=70 + i)
-        response = http.post("/api/v1/collection/files", data={"slot": slot},
-                             files={"file": ("proof.jpg", data, "image/jpeg")})
-        assert response.status_code == 200, response.text
-    submitted = http.post("/api/v1/collection/submission", json={"pledge": True, "department_code": "330102"})
-    assert submitted.status_code == 200, submitted.text
-    approved = staff(stack, "reviewer330102").post(f"/api/v1/staff/collections/{submitted.json()['id']}/decision",
-                                                   json={"decision": "approve"})
-    assert approved.status_code == 200 and approved.json()["status"] == "approved", approved.text
-    return http, person
+    return approved(stack, id_number=mainland_id(region="330102"), name="钱立信")
 
 
 def row_of(page, text):

@@ -1,36 +1,18 @@
 """The profile API through the gateway: collection, review, a change, a transfer and a qualification,
 with multipart uploads, masking and who may see what."""
-from urllib.parse import parse_qs, urlparse
+import json
 
 import psycopg2
 import requests
 
-from tests.e2e.helpers import Browser, login, new_person, register
+from tests.e2e.helpers import staff_session, verified_person
 from tests.support import images
 from tests.support.people import mainland_id
-
-EDUCATION = {"study_mode": "full_time", "school": "浙江财经大学", "start_date": "2008-09-01",
-             "end_date": "2012-06-30", "education_level": "bachelor", "degree": "bachelor", "major": "会计学",
-             "education_cert_no": "103211201205000123", "degree_cert_no": "1032142012000123", "studied_abroad": False}
-WORK = {"start_date": "2012-07-01", "end_date": None, "employer": "杭州清波数智科技有限公司",
-        "credit_code": "91330102MA2H7KQ398", "employer_type": "private", "industry": "I",
-        "address": "杭州市上城区清波街道1号", "phone": "0571-88886666", "has_accounting_work": True,
-        "posts": [{"post_level": "general", "post": "cashier", "start_date": "2012-07-01", "end_date": None}],
-        "title": "title_assistant", "title_date": "2014-06-01"}
+from tests.support.profile_data import EDUCATION, NEW_EMPLOYER, WORK
 
 
 def verified(stack):
-    browser = Browser(stack)
-    person = new_person(id_number=mainland_id(region="330102"), name="周明")
-    assert register(browser, person).status_code == 201
-    assert login(browser, person["id_number"]).status_code == 200
-    start = browser.post("/api/v1/me/realname/alipay").json()
-    query = {k: v[0] for k, v in parse_qs(urlparse(start["redirect_url"]).query).items()}
-    done = browser.post("/sandbox/alipay/certify", data={**query, "cert_name": person["name"],
-                                                         "cert_no": person["id_number"]})
-    assert done.status_code == 200
-    assert browser.get("/api/v1/me").json()["realname_status"] == "verified"
-    return browser, person
+    return verified_person(stack, id_number=mainland_id(region="330102"), name="周明")
 
 
 def upload(browser, slot, data, name="proof.jpg"):
@@ -40,9 +22,7 @@ def upload(browser, slot, data, name="proof.jpg"):
 
 
 def staff(stack, code):
-    browser = Browser(stack)
-    assert login(browser, f"reviewer{code}", "Review@2025", path="/api/v1/staff/sessions").status_code == 200
-    return browser
+    return staff_session(stack, f"reviewer{code}")
 
 
 def test_collection_to_transfer_over_http(stack):
@@ -84,10 +64,7 @@ def test_collection_to_transfer_over_http(stack):
     assert change.status_code == 201 and change.json()["review_mode"] == "auto"
     assert browser.get("/api/v1/changes").json()[0]["changed_fields"] == ["email"]
 
-    details = {"employer": "北京朝阳恒信会计师事务所（普通合伙）", "credit_code": "91110105MA01C8RT4D",
-               "employer_type": "accounting_firm", "industry": "L", "address": "北京市朝阳区建国路1号",
-               "start_date": "2024-01-02"}
-    import json
+    details = NEW_EMPLOYER
     too_big = browser.post("/api/v1/transfers", data={"data": json.dumps({"reason": "employer_moved",
                                                                          "to_department": "110105",
                                                                          "details": details})},
@@ -117,7 +94,6 @@ def test_collection_to_transfer_over_http(stack):
 
 
 def test_malformed_change_and_transfer_bodies_are_422_not_500(stack):
-    import json
     browser, person = verified(stack)
     change = browser.post("/api/v1/changes", json={"kind": "basic"})
     assert change.status_code == 422 and "operation" in change.json()["errors"]

@@ -13,7 +13,7 @@ def register(rpc, **overrides):
     data = {"id_type": "mainland_id", "id_number": mainland_id(), "name": "李晓明", "password": PASSWORD,
             "password_confirm": PASSWORD, "phone": phone()}
     data.update(overrides)
-    rpc.identity.send_sms_code({"phone": data["phone"], "purpose": "register", "client": "it"})
+    rpc.identity.send_sms_code({"phone": data["phone"], "purpose": "register", "client": f"it-{data['phone']}"})
     data["sms_code"] = rpc.identity.sandbox_recent_sms(data["phone"])[0]["code"]
     return data, rpc.identity.register_account(data)
 
@@ -244,3 +244,14 @@ def test_migrations_match_the_models(database_url):
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_one_network_gets_at_most_thirty_codes_a_day(rpc):
+    from identity.auth import SMS_PER_CLIENT_DAILY
+    client = f"it-flood-{phone()}"
+    for _ in range(SMS_PER_CLIENT_DAILY):
+        rpc.identity.send_sms_code({"phone": phone(), "purpose": "register", "client": client})
+    with pytest.raises(AppError) as refused:
+        rpc.identity.send_sms_code({"phone": phone(), "purpose": "register", "client": client})
+    assert refused.value.code == "SMS_CLIENT_LIMIT" and refused.value.status == 429
+    rpc.identity.send_sms_code({"phone": phone(), "purpose": "register", "client": f"other-{client}"})

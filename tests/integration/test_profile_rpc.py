@@ -1,5 +1,7 @@
 """The profile service with identity over real RabbitMQ, PostgreSQL and S3: real-name gating,
 the collection wizard, review within a jurisdiction, events."""
+import random
+
 import pytest
 from sqlalchemy import select
 
@@ -8,19 +10,7 @@ from profiles.models import Collection, Outbox, ReviewLog
 from tests.integration.test_identity_rpc import caller_for, login, register, staff_login
 from tests.support import images
 from tests.support.people import mainland_id
-
-EDUCATION = {"study_mode": "full_time", "school": "浙江财经大学", "start_date": "2008-09-01",
-             "end_date": "2012-06-30", "education_level": "bachelor", "degree": "bachelor", "major": "会计学",
-             "education_cert_no": "103211201205000123", "degree_cert_no": "1032142012000123",
-             "studied_abroad": False}
-WORK = {"start_date": "2012-07-01", "end_date": None, "employer": "杭州清波数智科技有限公司",
-        "credit_code": "91330102MA2H7KQ398", "employer_type": "private", "industry": "I",
-        "address": "杭州市上城区清波街道1号", "phone": "0571-88886666", "has_accounting_work": True,
-        "posts": [{"post_level": "general", "post": "cashier", "start_date": "2012-07-01", "end_date": None}],
-        "title": "title_assistant", "title_date": "2014-06-01"}
-BASIC = {"political_status": "masses", "ethnicity": "han", "email": "li@example.com",
-         "address": "浙江省杭州市上城区解放路100号", "postcode": "310002"}
-
+from tests.support.profile_data import BASIC, EDUCATION, WORK
 
 def verified_person(rpc, **overrides):
     overrides.setdefault("id_number", mainland_id(region="330102"))
@@ -104,7 +94,7 @@ def test_submit_review_return_fix_approve(rpc, profile, store, profile_db, db):
     data, person = verified_person(rpc)
     view = fill(rpc, store, person)
     assert view["suggested_department"]["code"] == "330102" and view["suggested_department"]["source"] == "employer"
-    assert view["problems"] == [] or {p["field"] for p in view["problems"]} <= {"pledge"}, view["problems"]
+    assert view["problems"] == [], view["problems"]
     assert app_error(rpc.profile.submit_collection, person, {"pledge": False}).code == "PLEDGE_REQUIRED"
     submitted = rpc.profile.submit_collection(person, {"pledge": True})
     assert submitted["status"] == "submitted"
@@ -252,12 +242,33 @@ def test_transfer_blockers_then_receiving_department_approves(rpc, profile, stor
     assert collection["id"] not in [r["id"] for r in rpc.profile.review_queue(leaving, "collection", "approved")]
 
 
+def _id_with_sequence(prefix: str) -> str:
+    """A valid ID number of 1990-03-15 in 上城区 whose sequence digits (15–17) start with `prefix`."""
+    body = f"33010219900315{prefix}{random.randrange(10 ** (3 - len(prefix))):0{3 - len(prefix)}d}"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10,
+                                                                           5, 8, 4, 2))) % 11]
+
+
 def test_qualifications_from_library_and_by_hand(rpc, profile, store, db):
-    data, person, collection = approved_person(rpc, store, db, id_number=mainland_id(region="330102"))
+    from datetime import date
+
+    from profiles.adapters.qualifications import derived_records
+
+    # the sandbox library holds nothing for sequence digits "99": the manual's 未获取到数据
+    data, nobody, _ = approved_person(rpc, store, db, id_number=_id_with_sequence("99"))
+    empty = rpc.profile.fetch_qualifications(nobody)
+    assert (empty["found"], empty["added"], empty["message"], empty["items"]) == (0, 0, "未获取到数据", [])
+
+    id_number = next(n for n in (_id_with_sequence(f"{i:02d}") for i in range(90)) if derived_records(n, date.today()))
+    expected = derived_records(id_number, date.today())
+    data, person, collection = approved_person(rpc, store, db, id_number=id_number)
     fetched = rpc.profile.fetch_qualifications(person)
-    assert fetched["message"] in ("未获取到数据",) or fetched["found"] >= 1
+    assert fetched["found"] == fetched["added"] == len(expected)
+    assert {q["data"]["certificate_no"] for q in fetched["items"]} == {r.certificate_no for r in expected}
+    assert all(q["source"] == "library" and q["status"] == "approved" for q in fetched["items"])
     again = rpc.profile.fetch_qualifications(person)
-    assert again["added"] == 0                                         # not added twice
+    assert again["added"] == 0 and len(again["items"]) == len(expected)          # not added twice
+
     proof = store.new_key(f"incoming/{person['id']}")
     store.put(proof, images.jpeg(500, 400, 25 * 1024, seed=50), "image/jpeg")
     entry = {"level": "intermediate", "way": "exam", "obtained_date": "2016-10-15", "certificate_no": "Z1633010200123",
@@ -266,10 +277,15 @@ def test_qualifications_from_library_and_by_hand(rpc, profile, store, db):
     assert row["data"]["title"] == "title_accountant" and row["title_label"] == "会计师" and row["status"] == "submitted"
     small = store.new_key(f"incoming/{person['id']}")
     store.put(small, images.jpeg(120, 100, seed=51), "image/jpeg")
-    assert app_error(rpc.profile.submit_qualification, person, "other",
-                     {"type": "cpa", "level": "intermediate", "obtained_date": "2018-01-01",
-                      "certificate_no": "330000123456", "proof_key": small}).code in (
-        "OTHER_QUALIFICATION_LEVEL_UNEXPECTED", "VALIDATION_FAILED")
+    cpa = {"type": "cpa", "obtained_date": "2018-01-01", "certificate_no": "330000123456", "proof_key": small}
+    assert app_error(rpc.profile.submit_qualification, person, "other", {**cpa, "level": "intermediate"}).code == \
+        "OTHER_QUALIFICATION_LEVEL_UNEXPECTED"                           # 注册会计师 has no level
+    assert not store.exists(small)                                      # a refused upload is removed
+    small = store.new_key(f"incoming/{person['id']}")
+    store.put(small, images.jpeg(120, 100, seed=51), "image/jpeg")
+    assert app_error(rpc.profile.submit_qualification, person, "other", {**cpa, "proof_key": small}).code == \
+        "UPLOAD_TOO_SMALL"                                              # proofs are 20–500 KB
+    assert len(rpc.profile.list_qualifications(person)) == len(expected) + 1   # nothing half-saved
     county = staff(rpc, db, "330102")
     decided = rpc.profile.decide_review_item(county, "qualification", row["id"], {
         "decision": "return", "reasons": {"certificate_no": "证书号与证书图片不一致"}})

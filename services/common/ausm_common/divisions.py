@@ -128,3 +128,18 @@ def current_divisions() -> tuple[tuple[str, str, str, str | None], ...]:
             parent = code[:4] + "00" if code[:4] + "00" in current else code[:2] + "0000"
         out.append((code, current[code], level, parent))
     return tuple(out)
+
+
+MUNICIPALITIES = ("110000", "120000", "310000", "500000")   # 北京、天津、上海、重庆: their bureau is a 财政局
+NO_DEPARTMENT_PROVINCES = ("710000", "810000", "820000")    # 台湾、香港、澳门 have no department on the platform
+
+
+def department_name(code: str | None) -> str | None:
+    """The finance department of a division: 浙江省财政厅, 北京市财政局, 杭州市财政局, 上城区财政局.
+    None for a code that names no department (unknown, abolished, a placeholder, HK/Macau/Taiwan)."""
+    if code == NATIONAL:
+        return "中华人民共和国财政部"
+    name = name_of(code) if code and re.fullmatch(r"\d{6}", code) else None
+    if not name or name in PLACEHOLDERS or code[:2] + "0000" in NO_DEPARTMENT_PROVINCES:
+        return None
+    return f"{name}财政厅" if level_of(code) == "province" and code not in MUNICIPALITIES else f"{name}财政局"

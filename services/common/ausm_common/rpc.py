@@ -10,6 +10,7 @@ import queue
 import threading
 
 from nameko.exceptions import RemoteError
+from nameko.extensions import DependencyProvider
 from nameko.rpc import ServiceProxy
 from nameko.standalone.rpc import ClusterProxy, ClusterRpcProxy
 
@@ -88,10 +89,10 @@ class RpcPool:
 
 
 class ServiceRpc:
-    """Calls from inside a nameko service to another service, with a timeout and expiry.
+    """`rpc.identity.get_person(account_id)`: a call through a pool, with the pool's timeout and expiry.
 
-    nameko's own RpcProxy dependency waits forever (pitfalls.md §2.5); this wraps the same
-    pool the gateway uses. `self.identity.get_person(account_id)` calls identity."""
+    Used by the gateway and inside services (nameko's own RpcProxy dependency waits forever,
+    pitfalls.md §2.5)."""
 
     def __init__(self, pool: RpcPool):
         self._pool = pool
@@ -99,24 +100,26 @@ class ServiceRpc:
     def __getattr__(self, service_name):
         if service_name.startswith("_"):
             raise AttributeError(service_name)
-        pool = self._pool
-
-        class _Service:
-            def __getattr__(self, method):
-                def call(*args, **kwargs):
-                    with pool.get() as proxy:
-                        return getattr(getattr(proxy, service_name), method)(*args, **kwargs)
-                return call
-        return _Service()
+        return _ServiceCalls(self._pool, service_name)
 
 
-try:
-    from nameko.extensions import DependencyProvider
-except ImportError:  # pragma: no cover
-    DependencyProvider = object
+class _ServiceCalls:
+    def __init__(self, pool: RpcPool, service_name: str):
+        self._pool, self._service_name = pool, service_name
+
+    def __getattr__(self, method):
+        if method.startswith("_"):
+            raise AttributeError(method)
+
+        def call(*args, **kwargs):
+            with self._pool.get() as proxy:
+                return getattr(getattr(proxy, self._service_name), method)(*args, **kwargs)
+        return call
 
 
 class ServiceRpcProvider(DependencyProvider):
+    """Injects a ServiceRpc whose pool is sized to the service's workers."""
+
     def setup(self):
         config = self.container.config
         self.pool = RpcPool(config["AMQP_URI"], size=int(config.get("max_workers", 10)),

@@ -17,11 +17,10 @@ SEED_PASSWORD = "Review@2025"
 def department_name(code: str) -> str:
     if code == divisions.NATIONAL:
         return "财政部会计财务评价中心"
-    name = divisions.name_of(code)
+    name = divisions.department_name(code)
     if not name:
         raise ValidationFailed("DEPARTMENT_INVALID", "管理部门代码不存在", {"department_code": "管理部门代码不存在"})
-    municipality = code in ("110000", "120000", "310000", "500000")   # 直辖市 have a 财政局
-    return f"{name}财政厅" if divisions.level_of(code) == "province" and not municipality else f"{name}财政局"
+    return name
 
 
 def create(session, hasher, creator: dict, data: dict) -> StaffAccount:

@@ -17,7 +17,7 @@ from .exceptions import RuleViolations
 from .models import ChangeRequest, Collection, Transfer
 
 IGNORED = ("id", "proofs", "checks", "locked")
-STATUS_LABELS = {"submitted": "审核中", "approved": "审核通过", "returned": "已退回", "withdrawn": "已撤回"}
+STATUS_LABELS = domain.REVIEW_STATUSES
 
 
 def pending_counts(session, account_id: str) -> dict[str, int]:

@@ -13,14 +13,13 @@ from ausm_common.storage import ObjectStore
 from ausm_common.uploads import check_upload
 
 from . import departments, domain, review
-from .exceptions import RuleViolations
 from .models import Collection
 
 STEPS = ("notice", "basic", "education", "work", "department")
 STEP_LABELS = {"notice": "采集须知", "basic": "基本信息", "education": "教育经历", "work": "工作经历",
                "department": "会计管理部门", "result": "审核告知"}
 EDITABLE = ("draft", "returned")
-STATUS_LABELS = {"draft": "未提交", "submitted": "审核中", "approved": "审核通过", "returned": "已退回"}
+STATUS_LABELS = domain.REVIEW_STATUSES
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -68,15 +67,6 @@ def _touch(collection: Collection, step: str, now):
     collection.version = (collection.version or 0) + 1
 
 
-def _raise_if(problems):
-    if problems:
-        raise RuleViolations(problems)
-
-
-def _only(problems, prefix):
-    return [p for p in problems if p.field == prefix or p.field.startswith(prefix + ".")]
-
-
 # --- steps ---------------------------------------------------------------------------------
 
 def save_notice(collection: Collection, scope: str, qualification_library, now) -> dict:
@@ -97,7 +87,7 @@ BASIC_FIELDS = ("political_status", "ethnicity", "email", "address", "postcode",
 
 def save_basic(collection: Collection, data: dict, now):
     basic = {k: (data.get(k) or "").strip() if isinstance(data.get(k), str) else data.get(k) for k in BASIC_FIELDS}
-    _raise_if(domain.check_basic(basic))
+    domain.raise_if(domain.check_basic(basic))
     keep = {k: v for k, v in (collection.basic or {}).items() if k in ("photo", "identity_proof")}
     collection.basic = {**basic, **keep}
     _touch(collection, "basic", now)
@@ -131,12 +121,6 @@ def _parse(kind, segments):
     return parsed, problems
 
 
-def _merge(unreadable, rules):
-    """An unreadable value is reported once, not again by the rules that could not read it."""
-    fields = {p.field for p in unreadable}
-    return unreadable + [p for p in rules if p.field not in fields]
-
-
 def _birth(collection):
     from datetime import date
     raw = (collection.person or {}).get("birth_date")
@@ -146,7 +130,7 @@ def _birth(collection):
 def save_education(collection: Collection, segments: list[dict], degrees, today, now):
     segments = _with_ids(segments, collection.education, "education")
     parsed, problems = _parse("education", segments)
-    _raise_if(_merge(problems, domain.check_education(parsed, _birth(collection), today, collection.scope)))
+    domain.raise_if(domain.merge_problems(problems, domain.check_education(parsed, _birth(collection), today, collection.scope)))
     person = collection.person
     for raw, segment in zip(segments, parsed):   # 学信网 checks for 大专 and above, once per certificate number
         if domain.EDUCATION_LEVEL_ORDER.index(segment.education_level) < domain.EDUCATION_LEVEL_ORDER.index("associate"):
@@ -169,7 +153,7 @@ def save_education(collection: Collection, segments: list[dict], degrees, today,
 def save_work(collection: Collection, segments: list[dict], today, now):
     segments = _with_ids(segments, collection.work, "work")
     parsed, problems = _parse("work", segments)
-    _raise_if(_merge(problems, domain.check_work(parsed, _birth(collection), today, collection.scope)))
+    domain.raise_if(domain.merge_problems(problems, domain.check_work(parsed, _birth(collection), today, collection.scope)))
     for raw, segment in zip(segments, parsed):
         raw["credit_code"] = segment.credit_code
     collection.work = segments
@@ -290,7 +274,7 @@ def submit(session, collection: Collection, pledged: bool, now, today):
         raise ValidationFailed("PLEDGE_REQUIRED", "请勾选“承诺所提供信息真实有效”", {"pledge": "请勾选承诺"})
     if not collection.department_code:
         raise ValidationFailed("DEPARTMENT_REQUIRED", "请选择会计管理部门", {"department_code": "请选择会计管理部门"})
-    _raise_if(problems(collection, today, pledged=True))
+    domain.raise_if(problems(collection, today, pledged=True))
     collection.status = "submitted"
     collection.pledged_at = now
     collection.submitted_at = now

@@ -6,24 +6,14 @@ from ausm_common.errors import Forbidden, ValidationFailed
 
 from .models import Department
 
-# Hong Kong, Macau and Taiwan have no finance bureau on the platform.
-EXCLUDED_PROVINCES = ("710000", "810000", "820000")
-
-
-def department_name(code: str, division_name: str, level: str) -> str:
-    if level == "province" and code not in ("110000", "120000", "310000", "500000"):
-        return f"{division_name}财政厅"
-    return f"{division_name}财政局"
-
-
 def ensure_directory(session) -> dict:
     existing = {d.code: d for d in session.scalars(select(Department))}
     added = renamed = 0
     for code, name, level, parent in divisions.current_divisions():
-        province = code[:2] + "0000"
-        if province in EXCLUDED_PROVINCES:
+        full = divisions.department_name(code)
+        if full is None:          # HK, Macau, Taiwan: no department on the platform
             continue
-        full = department_name(code, name, level)
+        province = code[:2] + "0000"
         row = existing.get(code)
         if row is None:
             session.add(Department(code=code, name=full, division_name=name, level=level, parent_code=parent,

@@ -9,7 +9,7 @@ from . import departments, domain, review
 from .exceptions import RuleViolations
 from .models import Collection, Qualification
 
-STATUS_LABELS = {"submitted": "审核中", "approved": "审核通过", "returned": "已退回"}
+STATUS_LABELS = domain.REVIEW_STATUSES
 
 
 def fetch_from_library(session, library, collection: Collection, now) -> dict:

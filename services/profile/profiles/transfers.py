@@ -10,7 +10,7 @@ from .changes import pending_counts
 from .exceptions import RuleViolations
 from .models import Collection, Qualification, Transfer
 
-STATUS_LABELS = {"submitted": "审核中", "approved": "审核通过", "returned": "已退回"}
+STATUS_LABELS = domain.REVIEW_STATUSES
 
 
 def submit(session, store, collection: Collection | None, data: dict, today, now) -> Transfer:

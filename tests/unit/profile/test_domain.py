@@ -5,7 +5,7 @@ import pytest
 
 from profiles import domain
 from profiles.domain import DomainError, Problem, RuleViolations
-from tests.unit.profile.helpers import BIRTH, CODE, TODAY, by_field, codes, edu, post, work
+from tests.unit.profile.helpers import BIRTH, TODAY, by_field, codes, edu, post, work
 
 
 def error(fn, *args):
@@ -26,7 +26,7 @@ def test_enumerations_carry_the_manuals_labels():
                                                        "注册会计师", "资产评估师", "税务师"]
     assert domain.QUAL_WAYS == {"exam": "考试", "assessment": "评审", "exam_and_assessment": "考评结合",
                                 "recognition": "认定"}
-    assert set(domain.REVIEW_STATUSES) == {"draft", "submitted", "approved", "returned"}
+    assert set(domain.REVIEW_STATUSES) == {"draft", "submitted", "approved", "returned", "withdrawn"}
 
 
 def test_ethnicities_are_the_56_groups_plus_two():

@@ -20,7 +20,7 @@ from .codes import (ACCOUNTING_POSTS, ACCOUNTING_POST_LEVELS, ALT_ID_TYPES, ARCH
                     EMPLOYER_TYPES, ETHNICITIES, INDUSTRIES, OTHER_QUAL_TYPES, OTHER_QUAL_TYPES_WITH_LEVEL,
                     PENDING_KINDS, POLITICAL_STATUSES, QUAL_LEVELS, QUAL_WAYS, REVIEW_MODES, REVIEW_STATUSES, SCOPES,
                     STUDY_MODES, TITLES, TRANSFER_REASONS)
-from .problems import MAX_TEXT, Problem, add_years, parse_date, raise_if
+from .problems import MAX_TEXT, Problem, add_years, merge_problems, parse_date, raise_if
 from .credit_codes import (KNOWN_AUTHORITIES, USCC_CHARSET, credit_code_warnings, normalize_credit_code,
                            org_code_check_char, uscc_check_char, validate_credit_code)
 from .segments import (EDUCATION_LABELS, POST_LABELS, WORK_LABELS, AccountingPost, EducationSegment, WorkSegment,
@@ -39,7 +39,7 @@ from .qualifications import (DEFAULT_TITLES, FIRST_EXAM_DATE, FIRST_TITLE_DATE, 
 from .departments import MUNICIPALITIES, NO_DEPARTMENT_PROVINCES, department_level, department_name
 
 __all__ = [
-    "DomainError", "RuleViolations", "SCOPES", "STUDY_MODES", "EDUCATION_LEVELS", "EDUCATION_LEVEL_ORDER",
+    "DomainError", "RuleViolations", "merge_problems", "SCOPES", "STUDY_MODES", "EDUCATION_LEVELS", "EDUCATION_LEVEL_ORDER",
     "DEGREES", "DEGREES_FOR_LEVEL", "POLITICAL_STATUSES", "ETHNICITIES", "EMPLOYER_TYPES", "INDUSTRIES",
     "ACCOUNTING_POST_LEVELS", "ACCOUNTING_POSTS", "TITLES", "QUAL_LEVELS", "QUAL_WAYS", "OTHER_QUAL_TYPES",
     "OTHER_QUAL_TYPES_WITH_LEVEL", "TRANSFER_REASONS", "ARCHIVE_MODES", "REVIEW_STATUSES", "REVIEW_MODES",

@@ -5,7 +5,7 @@ from ..exceptions import DomainError
 from .codes import CHANGE_KINDS, CHANGE_OPERATIONS, REVIEW_STATUSES, SCOPES
 from .experience import (_period_problems, education_scope_problems, education_segment_problems,
                          work_scope_problems, work_segment_problems)
-from .problems import Problem, _merge
+from .problems import Problem, merge_problems
 from .segments import _load, education_from_dict, work_from_dict
 
 
@@ -116,7 +116,7 @@ def check_segment_change(kind: str, operation: str, existing: list, index: int |
         noun = "教育经历" if kind == "education" else "工作经历"
         out += _period_problems(kind, noun, [(s.start_date, s.end_date) for s in result], only=at)
     scope_rules = education_scope_problems if kind == "education" else work_scope_problems
-    return _merge(unreadable, out + scope_rules(result, scope))
+    return merge_problems(unreadable, out + scope_rules(result, scope))
 
 
 def check_scope_change(scope: str | None, education: list, work: list) -> list[Problem]:

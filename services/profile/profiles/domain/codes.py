@@ -76,7 +76,8 @@ OTHER_QUAL_TYPES_WITH_LEVEL = ("economics", "audit", "statistics")
 TRANSFER_REASONS = {"employer_moved": "工作单位所在地变动", "school_moved": "学籍所在地变动",
                     "residence_moved": "户籍所在地或居住地变动"}
 ARCHIVE_MODES = {"school": "学校保管", "talent_center": "人才服务机构代管", "other": "其他"}
-REVIEW_STATUSES = {"draft": "未提交", "submitted": "审核中", "approved": "审核通过", "returned": "已退回"}
+REVIEW_STATUSES = {"draft": "未提交", "submitted": "审核中", "approved": "审核通过", "returned": "已退回",
+                   "withdrawn": "已撤回"}    # withdrawn: a change request its person took back
 REVIEW_MODES = {"auto": "自动审核", "manual": "人工审核"}
 CHANGE_KINDS = {"basic": "基本信息变更", "education": "教育经历变更", "work": "工作经历变更",
                 "scope": "采集范围变更"}

@@ -6,7 +6,7 @@ from ..exceptions import DomainError
 from .codes import ALT_ID_TYPES, DEGREES, ETHNICITIES, POLITICAL_STATUSES, SCOPES
 from .departments import department_name
 from .experience import _level_rank, check_education, check_work
-from .problems import Problem, _choice, _merge, _required_text, _text
+from .problems import Problem, _choice, merge_problems, _required_text, _text
 from .segments import EducationSegment, WorkSegment, _load, education_from_dict, work_from_dict
 
 
@@ -119,8 +119,8 @@ def check_collection(collection: dict, birth_date: date | None, today: date, deg
         out.append(Problem("basic.photo", "PHOTO_REQUIRED", "请上传本人近期标准证件照片"))
     education, found = _load(collection.get("education"), education_from_dict)
     work, found_work = _load(collection.get("work"), work_from_dict)
-    out += _merge(found, check_education(education, birth_date, today, scope))
-    out += _merge(found_work, check_work(work, birth_date, today, scope))
+    out += merge_problems(found, check_education(education, birth_date, today, scope))
+    out += merge_problems(found_work, check_work(work, birth_date, today, scope))
     out += _department_problems(collection.get("department_code"))
     if not collection.get("pledged"):
         out.append(Problem("pledge", "PLEDGE_REQUIRED", "请勾选“承诺所提供信息真实有效”"))

@@ -123,7 +123,7 @@ def _required_date(data: dict, key: str, label: str, today: date, code: str, ear
     return []
 
 
-def _merge(unreadable: list[Problem], rules: list[Problem]) -> list[Problem]:
+def merge_problems(unreadable: list[Problem], rules: list[Problem]) -> list[Problem]:
     """An unreadable date is reported once, not again as missing."""
     fields = {p.field for p in unreadable}
     return unreadable + [p for p in rules if p.field not in fields]
