@@ -42,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["health_pool"] = RpcPool(app.config["AMQP_URI"], size=4, timeout=3)
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import errors, files, health, pages, pages_profile
+    from . import errors, files, health, pages, pages_profile, security
     from .api import identity, profile
     from .auth import check_csrf, ensure_csrf_cookie
 
@@ -59,11 +59,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     app.before_request(check_csrf)
     app.after_request(ensure_csrf_cookie)
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
-
+    security.register(app)
     return app
