@@ -6,6 +6,10 @@
  * AUSM.smsButton(button)               [data-sms]: "获取验证码" with a 180 s countdown
  * AUSM.rarePicker(button)              [data-rare-for]: 生僻字 panel that inserts at the cursor
  * AUSM.passwordHint(input, list)       [data-password-hint]: live password checklist (hints only)
+ * AUSM.idType(select)                  [data-id-type]: the ID number's placeholder, the nationality field
+ * AUSM.lookupEmployer(button)          [data-employer-lookup]: 获取单位信息 by the form's credit code
+ * AUSM.checkUpload(file, policy, noun) a picked file against the service's upload policy
+ * [data-reload]                        a button that reloads the page
  * Elements with these data attributes are set up automatically when the page has loaded.
  */
 (function () {
@@ -201,6 +205,46 @@
     });
   };
 
+  /* --- upload pre-checks ---------------------------------------------------------- */
+
+  var KIND_LABELS = { jpeg: "JPG", png: "PNG", pdf: "PDF" };
+  var KIND_TESTS = { jpeg: [/^image\/jpeg$/, /\.jpe?g$/i], png: [/^image\/png$/, /\.png$/i],
+                     pdf: [/^application\/pdf$/, /\.pdf$/i] };
+
+  AUSM.sizeText = function (n) {
+    if (n >= 1024 * 1024) return Math.round(n / 1024 / 1024 * 10) / 10 + "MB";
+    return Math.round(n / 1024) + "KB";
+  };
+
+  /**
+   * A picked file against an upload policy of the API (GET /api/v1/collection/options: upload_policies, the
+   * rule the service enforces): resolves a message naming noun (照片, 证明材料), or null. The server checks again.
+   */
+  AUSM.checkUpload = function (file, policy, noun) {
+    return new Promise(function (resolve) {
+      var kinds = policy.kinds || [];
+      var known = kinds.some(function (k) {
+        var t = KIND_TESTS[k] || [];
+        return t.length && (t[0].test(file.type) || t[1].test(file.name));
+      });
+      if (!known) return resolve(noun + "仅支持" + kinds.map(function (k) { return KIND_LABELS[k] || k; }).join("、") + "格式的图片");
+      if (file.size < policy.min_bytes) return resolve(noun + "不能小于" + AUSM.sizeText(policy.min_bytes));
+      if (file.size > policy.max_bytes) return resolve(noun + "不能超过" + AUSM.sizeText(policy.max_bytes));
+      if (!policy.min_width) return resolve(null);
+      var url = URL.createObjectURL(file);
+      var img = new Image();
+      img.onload = function () {
+        URL.revokeObjectURL(url);
+        if (img.naturalWidth < policy.min_width || img.naturalHeight < policy.min_height) {
+          resolve(noun + "像素为" + img.naturalWidth + "×" + img.naturalHeight + "，要求不小于" + policy.min_width + "×" +
+            policy.min_height + "；请勿将小图片放大后使用");
+        } else resolve(null);
+      };
+      img.onerror = function () { URL.revokeObjectURL(url); resolve("无法读取该图片，请重新选择"); };
+      img.src = url;
+    });
+  };
+
   /* --- form errors --------------------------------------------------------------- */
 
   function fieldControl(form, name) {
@@ -293,23 +337,36 @@
 
   function fieldLabel(form, control) {
     var label = control.id && form.querySelector('label[for="' + control.id + '"]');
-    var text = (control.getAttribute("data-label") || (label && label.textContent) || "").replace(/[*＊:：\s]/g, "");
-    return text;
+    return (control.getAttribute("data-label") || (label && label.textContent) || control.getAttribute("aria-label") || "")
+      .replace(/[*＊:：\s]/g, "");
   }
 
-  /** Empty required inputs, before bothering the server. */
-  function checkRequired(form) {
+  /** Empty required inputs, before bothering the server (hidden, disabled and locked ones left out). */
+  AUSM.requiredErrors = function (form) {
     var errors = {};
     form.querySelectorAll("[required]").forEach(function (control) {
-      if (control.disabled || errors[control.name]) return;
+      if (control.disabled || control.hasAttribute("data-locked") || errors[control.name] || control.closest("[hidden]")) return;
       var empty = control.type === "file" ? !control.files.length : !String(control.value).trim();
       if (!empty) return;
-      var label = fieldLabel(form, control);
-      var verb = control.type === "file" ? "请上传" : (control.tagName === "SELECT" ? "请选择" : "请输入");
-      errors[control.name] = control.getAttribute("data-required-message") || (verb + label);
+      var verb = control.type === "file" ? "请上传" : (control.tagName === "SELECT" || control.type === "date" ? "请选择" : "请输入");
+      errors[control.name] = control.getAttribute("data-required-message") || verb + fieldLabel(form, control);
     });
     return errors;
-  }
+  };
+  var checkRequired = AUSM.requiredErrors;
+
+  /** The first field with a problem: focused when it can be, else scrolled into view. */
+  AUSM.focusFirstError = function (form) {
+    var slot = Array.prototype.filter.call(form.querySelectorAll(".field-error"), function (e) { return e.textContent; })[0];
+    var first = form.querySelector('[aria-invalid="true"]:not(:disabled)');
+    if (first) first.focus();
+    if (slot && (!first || !(slot.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_PRECEDING))) {
+      slot.scrollIntoView({ block: "center" });
+    } else if (!slot && !first) {
+      var alert = form.querySelector(".form-alert");
+      if (alert) alert.scrollIntoView({ block: "nearest" });
+    }
+  };
 
   function showLocalErrors(form, errors, message) {
     var first = null;
@@ -732,10 +789,76 @@
     return { select: select };
   };
 
+  /* --- employer lookup ------------------------------------------------------------ */
+
+  /**
+   * [data-employer-lookup] in a form: 获取单位信息 by the form's credit_code; fills employer, employer_type, industry
+   * and address (read-only or disabled fields stay as they are) and says what happened in [data-lookup-status].
+   */
+  AUSM.lookupEmployer = function (button) {
+    var form = button.form || button.closest("form");
+    var status = form.querySelector("[data-lookup-status]");
+    var input = form.elements.credit_code;
+    var code = input.value.replace(/\s+/g, "").toUpperCase();
+    AUSM.setFieldError(form, "credit_code", "");
+    status.textContent = "";
+    status.className = "lookup-status small";
+    if (!code) {
+      AUSM.setFieldError(form, "credit_code", "请先填写" + (input.getAttribute("data-label") || "统一社会信用代码"));
+      input.focus();
+      return;
+    }
+    if (!input.readOnly) input.value = code;
+    AUSM.setBusy(button, true, "查询中…");
+    AUSM.api("GET", "/api/v1/employers/" + encodeURIComponent(code)).then(function (r) {
+      AUSM.setBusy(button, false);
+      [["employer", r.name], ["employer_type", r.employer_type], ["industry", r.industry], ["address", r.address]].forEach(function (x) {
+        var control = form.elements[x[0]];
+        if (!control) return;
+        if (x[1] && !control.readOnly && !control.disabled) control.value = x[1];
+        AUSM.setFieldError(form, x[0], "");
+      });
+      status.classList.add("ok");
+      status.textContent = "已获取单位信息：" + r.name + "，请核对单位类型、所属行业和地址。";
+    }, function (err) {
+      AUSM.setBusy(button, false);
+      if (err.status === 404) {
+        status.classList.add("warn");
+        status.textContent = AUSM.errorText(err);
+        if (form.elements.employer) form.elements.employer.focus();
+      } else {
+        AUSM.setFieldError(form, "credit_code", ((err.body || {}).errors || {}).credit_code || AUSM.errorText(err));
+      }
+    });
+  };
+
+  /* --- ID type -------------------------------------------------------------------- */
+
+  /** [data-id-type=NUMBER_ID]: the number's placeholder follows the chosen type (its option's data-placeholder);
+   * an option with data-nationality shows and enables the form's nationality field. */
+  AUSM.idType = function (select) {
+    var number = document.getElementById(select.getAttribute("data-id-type"));
+    var form = select.form || document;
+    var natField = form.querySelector("#nationality-field");
+    var nat = natField && natField.querySelector("select");
+    function update() {
+      var option = select.options[select.selectedIndex];
+      if (number) number.placeholder = (option && option.getAttribute("data-placeholder")) || "请输入证件号码";
+      if (natField) {
+        var passport = !!option && option.hasAttribute("data-nationality");
+        natField.hidden = !passport;
+        nat.disabled = !passport;
+      }
+    }
+    select.addEventListener("change", update);
+    update();
+  };
+
   /* --- automatic set-up ---------------------------------------------------------- */
 
   AUSM.ready(function () {
     document.querySelectorAll("[data-captcha]").forEach(AUSM.captcha);
+    document.querySelectorAll("select[data-id-type]").forEach(AUSM.idType);
     document.querySelectorAll("[data-sms]").forEach(AUSM.smsButton);
     document.querySelectorAll("[data-rare-for]").forEach(AUSM.rarePicker);
     document.querySelectorAll("[data-password-hint]").forEach(function (list) {
@@ -769,6 +892,12 @@
         e.preventDefault();
         AUSM.toast((el.getAttribute("data-coming") || "该功能") + "即将开放，敬请期待");
       });
+    });
+    document.addEventListener("click", function (e) {
+      if (!e.target.closest) return;
+      if (e.target.closest("[data-reload]")) location.reload();
+      var lookup = e.target.closest("[data-employer-lookup]");
+      if (lookup) AUSM.lookupEmployer(lookup);
     });
     document.querySelectorAll("dialog [data-close]").forEach(function (button) {
       button.addEventListener("click", function () { AUSM.closeDialog(button.closest("dialog")); });

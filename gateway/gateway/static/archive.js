@@ -93,7 +93,7 @@
       list.map(function (c, i) {
         return '<tr data-testid="archive-change-row">' + td(i + 1) + td(c.kind_label) + td(c.operation_label) + td(c.review_mode_label) +
           td(badge(c.status, c.status_label), true) + tdn(time(c.submitted_at)) + tdn(time(c.decided_at)) + "</tr>";
-      }), "暂无信息变更记录") + '<p class="small archive-meta no-print" style="margin-top:8px"><a href="/changes">前往信息变更</a>（可查看变更前后的详细内容）</p>';
+      }), "暂无信息变更记录") + '<p class="small archive-meta no-print mt-8"><a href="/changes">前往信息变更</a>（可查看变更前后的详细内容）</p>';
   }
 
   function renderTransfers(list) {
@@ -102,7 +102,7 @@
       list.map(function (t, i) {
         return '<tr data-testid="archive-transfer-row">' + td(i + 1) + td(t.reason_label) + td(path(t.from_path)) + td(path(t.to_path)) +
           tdn(time(t.submitted_at)) + td(badge(t.status, t.status_label), true) + "</tr>";
-      }), "暂无属地关系调转记录") + '<p class="small archive-meta no-print" style="margin-top:8px"><a href="/transfers">前往属地关系调转</a></p>';
+      }), "暂无属地关系调转记录") + '<p class="small archive-meta no-print mt-8"><a href="/transfers">前往属地关系调转</a></p>';
   }
 
   function renderQualifications(list) {
@@ -120,7 +120,7 @@
         return '<tr data-testid="archive-other-row">' + td(q.type_label) + td(d.level ? label("qual_levels", d.level) : "—") +
           td(d.obtained_date) + td(d.certificate_no) + td(badge(q.status, q.status_label), true) + "</tr>";
       }), "暂无其他专业技术人员职业资格") +
-      '<p class="small archive-meta no-print" style="margin-top:8px"><a href="/qualifications">前往职称管理</a></p>';
+      '<p class="small archive-meta no-print mt-8"><a href="/qualifications">前往职称管理</a></p>';
   }
 
   function failed(err) {

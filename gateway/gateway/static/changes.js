@@ -22,47 +22,20 @@
     scope: { label: "采集范围", title: "采集范围变更",
              note: "根据实际情况变更采集范围；新的采集范围须与当前的教育经历、工作经历相符。采集范围变更由所属会计管理部门人工审核。" }
   };
-  var BASIC_FIELDS = [["political_status", "政治面貌", "political_statuses"], ["ethnicity", "民族", "ethnicities"],
-                      ["email", "邮箱"], ["address", "通讯地址"], ["postcode", "邮编"]];
-  var ALT_ID_LABELS = { hmt_residence_permit: "港澳台居民居住证", foreign_permanent_residence: "外国人永久居留身份证" };
-  var EDUCATION_FIELDS = [["study_mode", "培养方式", "study_modes"], ["school", "学校名称"], ["start_date", "入学时间"],
-                          ["end_date", "毕业时间"], ["education_level", "学历", "education_levels"], ["degree", "学位", "degrees"],
-                          ["major", "所学专业"], ["education_cert_no", "学历证书编号"], ["degree_cert_no", "学位证书编号"],
-                          ["studied_abroad", "是否有留学经历"]];
-  var WORK_FIELDS = [["start_date", "工作开始时间"], ["end_date", "工作结束时间"], ["employer", "单位名称"],
-                     ["credit_code", "统一社会信用代码"], ["employer_type", "单位类型", "employer_types"],
-                     ["industry", "所属行业", "industries"], ["address", "工作单位地址"], ["phone", "工作单位电话"],
-                     ["has_accounting_work", "是否有会计工作经历"], ["posts", "会计工作经历"],
-                     ["title", "会计专业职务", "titles"], ["title_date", "会计专业职务聘任时间"]];
-  var PROOFS = {
-    identity_proof: "身份证明（身份证或居住证）", education_certificate: "学历证书", degree_certificate: "学位证书",
-    abroad_certificate: "教育部留学服务中心认证书", accounting_proof: "会计工作经历证明",
-    title_proof: "会计专业职务聘任文件或证明", employment_proof: "现工作单位证明（在职证明）"
-  };
-  var PROOF_RULE = { min: 20 * 1024, max: 2 * 1024 * 1024, text: "JPG/PNG格式，20KB～2MB，清晰完整" };
-  var SCOPE_TEXT = {
-    accountant: "在国家机关、企业、事业单位和其他组织中从事会计工作的人员；工作经历中须有会计工作经历。",
-    qualified_non_accountant: "不从事会计工作，但已取得会计专业技术资格的人员。",
-    doctor_for_intermediate: "暂未工作、具有博士学位，拟报名中级会计专业技术资格考试的人员；工作经历不能为“至今”。"
-  };
+  // Field labels live with the segment editor (static/segments.js); choices, their labels and the proof rule
+  // come from GET /api/v1/collection/options.
+  var SEG = AUSM.segments;
+  var BASIC_FIELDS = SEG.FIELDS.basic;
   var STATUS_CLASS = { submitted: "badge-warn", approved: "badge-ok", returned: "badge-err", withdrawn: "" };
 
-  var S = { opts: {}, c: null, changes: [], kind: "basic", editing: null, newId: null };
-  var today = AUSM.fmtTime(new Date()).slice(0, 10);
+  var S = { opts: {}, c: null, changes: [], kind: "basic", newId: null };
 
   /* --- small helpers ---------------------------------------------------------------------- */
 
   function clone(v) { return JSON.parse(JSON.stringify(v == null ? null : v)); }
-  function opt(list, code) {
-    if (code == null || code === "") return "";
-    var items = S.opts[list] || [];
-    for (var i = 0; i < items.length; i++) if (items[i].code === code) return items[i].label;
-    return code;
-  }
-  function optionsHtml(list, placeholder) {
-    return (placeholder != null ? '<option value="">' + esc(placeholder) + "</option>" : "") +
-      (S.opts[list] || []).map(function (o) { return '<option value="' + esc(o.code) + '">' + esc(o.label) + "</option>"; }).join("");
-  }
+  function opt(list, code) { return SEG.optionLabel(S.opts, list, code); }
+  function optionsHtml(list, placeholder) { return SEG.optionsHtml(S.opts, list, placeholder); }
+  function proofRule() { return (S.opts.upload_policies || {}).proof || {}; }
   /** 王** for 王立信 (the glossary's masking of names); characters outside the BMP count once. */
   function maskName(name) {
     var chars = Array.from(String(name || ""));
@@ -116,13 +89,13 @@
   function loadError(err) {
     blocked('<div class="alert alert-error" data-testid="load-error">' + esc(AUSM.errorText(err)) +
       (err.status === 401 ? ' <a href="/login?next=/changes">重新登录</a>' : "") + "</div>" +
-      '<button type="button" class="btn" onclick="location.reload()">重新加载</button>');
+      '<button type="button" class="btn" data-reload>重新加载</button>');
   }
 
   function notApproved(c) {
     var state = c.status_label || "未开始";
     blocked('<div class="status-box status-none" data-testid="changes-not-allowed"><div class="dot" aria-hidden="true">!</div><div>' +
-      '<h2 style="border:none;padding:0">仅在信息采集审核通过状态下允许变更</h2>' +
+      '<h2>仅在信息采集审核通过状态下允许变更</h2>' +
       "<p>当前信息采集状态：<strong>" + esc(state) + "</strong>。" +
       (c.status === "submitted" ? "信息采集正在审核中，审核通过后即可在此变更。" :
         c.status === "returned" ? "信息采集已被退回，请按退回原因修改后重新提交审核。" :
@@ -167,18 +140,12 @@
   function fillOptions() {
     el("political_status").innerHTML = optionsHtml("political_statuses", "请选择政治面貌");
     el("ethnicity").innerHTML = optionsHtml("ethnicities", "请选择民族");
-    el("edu-study_mode").innerHTML = optionsHtml("study_modes", "请选择培养方式");
-    el("edu-education_level").innerHTML = optionsHtml("education_levels", "请选择学历");
-    el("edu-degree").innerHTML = optionsHtml("degrees", "请选择学位");
-    el("work-employer_type").innerHTML = optionsHtml("employer_types", "请选择单位类型");
-    el("work-industry").innerHTML = optionsHtml("industries", "请选择所属行业");
-    el("work-title").innerHTML = '<option value="">无</option>' + optionsHtml("titles", null);
-    document.querySelectorAll('dialog input[type="date"]').forEach(function (input) { input.max = today; });
-    el("scope-options").innerHTML = (S.opts.scopes || []).map(function (o) {
-      return '<label class="scope-option" data-testid="scope-' + esc(o.code) + '"><input type="radio" name="scope" value="' + esc(o.code) +
-        '" data-testid="scope-input-' + esc(o.code) + '"><span class="scope-body"><span class="scope-title">' + esc(o.label) +
-        '</span><span class="scope-desc">' + esc(SCOPE_TEXT[o.code] || "") + "</span></span></label>";
-    }).join("");
+    el("alt_id_type").innerHTML = '<option value="">无</option>' + optionsHtml("alt_id_types", null);
+    editors.education.setOptions(S.opts);
+    editors.work.setOptions(S.opts);
+    document.querySelectorAll("[data-scope-label]").forEach(function (node) {
+      node.textContent = opt("scopes", node.getAttribute("data-scope-label"));
+    });
   }
 
   /* --- tabs ------------------------------------------------------------------------------- */
@@ -243,7 +210,7 @@
       return [f[1], f[2] ? opt(f[2], b[f[0]]) : b[f[0]], "basic-" + f[0]];
     });
     if (b.alt_id_type || b.alt_id_number) {
-      rows.push(["其他证件类型", ALT_ID_LABELS[b.alt_id_type] || b.alt_id_type, "basic-alt_id_type"]);
+      rows.push(["其他证件类型", opt("alt_id_types", b.alt_id_type), "basic-alt_id_type"]);
       rows.push(["其他证件号码", b.alt_id_number, "basic-alt_id_number"]);
     }
     rows.push(["身份证明", files.identity_proof ? proofThumb(files.identity_proof, "身份证明") + ' <span class="badge badge-ok">已上传</span>' :
@@ -254,7 +221,7 @@
         ["证件类型", p.id_type_label || p.id_type, "person-id_type"], ["证件号码", p.id_number, "person-id_number"],
         ["姓名", maskName(p.name), "person-name"], ["性别", AUSM.genderLabel(p.gender), "person-gender"],
         ["出生日期", p.birth_date, "person-birth_date"], ["手机号码", p.phone, "person-phone"]]) + "</dl>" +
-      '<div class="toolbar"><h3 class="sub-title" style="margin:0">基本信息</h3><span class="spacer"></span>' +
+      '<div class="toolbar"><h3 class="sub-title">基本信息</h3><span class="spacer"></span>' +
       '<button type="button" class="btn btn-primary" id="basic-change" data-testid="basic-change"' + (pending ? " disabled" : "") +
       ">进行变更</button></div>" +
       '<dl class="kv two" data-testid="current-basic">' + kvRows(rows) + "</dl>";
@@ -307,11 +274,17 @@
       '<th scope="col">操作</th></tr></thead><tbody>' + rows + "</tbody></table></div>";
   }
 
+  /** What a scope means: the description of its choice in the scope dialog (templates/_macros.html). */
+  function scopeText(code) {
+    var desc = code && document.querySelector('[data-scope-desc="' + code + '"]');
+    return desc ? desc.textContent : "";
+  }
+
   function renderScope() {
     var pending = pendingOf("scope");
     el("current-panel").innerHTML = pendingNote("scope") +
       '<dl class="kv"><dt>采集范围</dt><dd data-testid="current-scope"><strong>' + esc(S.c.scope_label || opt("scopes", S.c.scope) || "—") +
-      '</strong><div class="small muted">' + esc(SCOPE_TEXT[S.c.scope] || "") + "</div></dd></dl>" +
+      '</strong><div class="small muted">' + esc(scopeText(S.c.scope)) + "</div></dd></dl>" +
       '<div class="form-actions"><button type="button" class="btn btn-primary" id="scope-change" data-testid="scope-change"' +
       (pending ? " disabled" : "") + ">进行变更</button></div>";
   }
@@ -439,7 +412,7 @@
       });
       if (b.alt_id_type || a.alt_id_type || b.alt_id_number || a.alt_id_number) {
         rows.push({ label: "其他证件类型", field: "alt_id_type", changed: isChanged(change, "alt_id_type"),
-                    before: ALT_ID_LABELS[b.alt_id_type] || b.alt_id_type, after: ALT_ID_LABELS[a.alt_id_type] || a.alt_id_type });
+                    before: opt("alt_id_types", b.alt_id_type), after: opt("alt_id_types", a.alt_id_type) });
         rows.push({ label: "其他证件号码", field: "alt_id_number", changed: isChanged(change, "alt_id_number"),
                     before: b.alt_id_number, after: a.alt_id_number });
       }
@@ -449,7 +422,7 @@
       rows.push({ label: "采集范围", field: "scope", changed: isChanged(change, "scope"),
                   before: opt("scopes", b.scope), after: opt("scopes", a.scope) });
     } else {
-      var fields = change.kind === "education" ? EDUCATION_FIELDS : WORK_FIELDS;
+      var fields = SEG.FIELDS[change.kind];
       fields.forEach(function (f) {
         var changed = isChanged(change, f[0]) || (f[0] === "end_date" && isChanged(change, "until_now"));
         rows.push({ label: f[1], field: f[0], changed: changed,
@@ -458,7 +431,7 @@
       var names = function (side) {
         if (emptySide(side)) return null;
         var list = side.proofs || [];
-        return list.length ? list.map(function (n) { return PROOFS[n] || n; }).join("、") : "无";
+        return list.length ? list.map(function (n) { return SEG.PROOFS[n] || n; }).join("、") : "无";
       };
       rows.push({ label: "证明材料", field: "proofs", changed: false, before: names(b), after: names(a) });
     }
@@ -484,10 +457,10 @@
       "<dt>变更时间</dt><dd>" + esc(AUSM.fmtTime(change.submitted_at)) + "</dd><dt>审核时间</dt><dd>" +
       esc(change.decided_at ? AUSM.fmtTime(change.decided_at) : "—") + "</dd></dl>";
     if (reasonKeys.length) {
-      html += '<div class="alert alert-error" style="margin-top:14px" data-testid="detail-reasons"><strong>退回原因：</strong>' +
+      html += '<div class="alert alert-error mt-14" data-testid="detail-reasons"><strong>退回原因：</strong>' +
         listHtml(reasonKeys.map(function (k) { return reasons[k]; })) + "</div>";
     }
-    html += '<div class="table-wrap" style="margin-top:14px"><table class="data diff-table" data-testid="diff-table"><thead><tr>' +
+    html += '<div class="table-wrap mt-14"><table class="data diff-table" data-testid="diff-table"><thead><tr>' +
       '<th scope="col">项目</th><th scope="col">变更前</th><th scope="col">变更后</th></tr></thead><tbody>' +
       diffRows(change).map(function (r) {
         return '<tr class="diff-row' + (r.changed ? " is-changed" : "") + '" data-testid="diff-row" data-field="' + esc(r.field) +
@@ -507,27 +480,19 @@
   /* --- uploads inside the dialogs --------------------------------------------------------- */
 
   function proofCard(prefix, name, existing) {
-    var label = PROOFS[name];
+    var label = SEG.PROOFS[name];
     var id = prefix + "-proof-" + name;
     return '<div class="upload-card' + (existing ? " has-file" : "") + '" data-proof="' + name + '" data-testid="proof-' + name + '">' +
       '<label class="label" for="' + id + '">' + esc(label) + '<span class="req" aria-hidden="true"' + (existing ? " hidden" : "") + ">*</span></label>" +
       '<div class="preview small">' + (existing ? '<a class="zoom" href="' + esc(existing.url) + '" target="_blank" rel="noopener" title="在新窗口查看大图">' +
         '<img src="' + esc(existing.url) + '" alt="' + esc(label) + '"></a>' : "<span>未上传</span>") + "</div>" +
-      '<div class="upload-meta small muted">' + (existing ? "已上传，可重新上传替换；" : "") + esc(PROOF_RULE.text) + "</div>" +
+      '<div class="upload-meta small muted">' + (existing ? "已上传，可重新上传替换；" : "") + esc(proofRule().text || "") + "</div>" +
       '<input type="file" id="' + id + '" name="proofs.' + name + '" accept="image/jpeg,image/png" data-label="' + esc(label) +
       '" data-testid="' + prefix + "-proof-" + name + '">' +
       '<div class="field-error" data-for="proofs.' + name + '"></div></div>';
   }
 
-  function checkProof(file) {
-    var ok = /^image\/(jpeg|png)$/.test(file.type) || /\.(jpe?g|png)$/i.test(file.name);
-    if (!ok) return "证明材料仅支持JPG、PNG格式的图片";
-    if (file.size < PROOF_RULE.min) return "证明材料不能小于20KB";
-    if (file.size > PROOF_RULE.max) return "证明材料不能超过2MB";
-    return null;
-  }
-
-  /** A picked proof: checked here first (the server checks the content again), then previewed. */
+  /** A picked proof: checked here first against the service's rule (the server checks the content again), then previewed. */
   document.addEventListener("change", function (e) {
     var input = e.target;
     if (!input.matches || !input.matches('dialog input[type="file"]')) return;
@@ -536,13 +501,14 @@
     AUSM.setFieldError(form, input.name, "");
     var file = input.files && input.files[0];
     if (!file) return;
-    var problem = checkProof(file);
-    if (problem) { AUSM.setFieldError(form, input.name, problem); input.value = ""; return; }
-    var preview = card && card.querySelector(".preview");
-    if (preview) {
-      var url = URL.createObjectURL(file);
-      preview.innerHTML = '<img src="' + url + '" alt="' + esc(input.getAttribute("data-label") || "") + '预览">';
-    }
+    AUSM.checkUpload(file, proofRule(), "证明材料").then(function (problem) {
+      if (problem) { AUSM.setFieldError(form, input.name, problem); input.value = ""; return; }
+      var preview = card && card.querySelector(".preview");
+      if (preview) {
+        var url = URL.createObjectURL(file);
+        preview.innerHTML = '<img src="' + url + '" alt="' + esc(input.getAttribute("data-label") || "") + '预览">';
+      }
+    });
   });
 
   function proofFiles(form) {
@@ -556,23 +522,8 @@
 
   /* --- local checks and server problems by field -------------------------------------------- */
 
-  function labelOf(form, control) {
-    var label = control.id && form.querySelector('label[for="' + control.id + '"]');
-    return (control.getAttribute("data-label") || (label && label.textContent) || control.getAttribute("aria-label") || "")
-      .replace(/[*＊:：\s]/g, "");
-  }
-
-  function requiredErrors(form) {
-    var errors = {};
-    form.querySelectorAll("[required]").forEach(function (control) {
-      if (control.disabled || errors[control.name] || control.closest("[hidden]")) return;
-      var empty = control.type === "file" ? !control.files.length : !String(control.value).trim();
-      if (!empty) return;
-      var verb = control.type === "file" ? "请上传" : (control.tagName === "SELECT" || control.type === "date" ? "请选择" : "请输入");
-      errors[control.name] = control.getAttribute("data-required-message") || verb + labelOf(form, control);
-    });
-    return errors;
-  }
+  var requiredErrors = AUSM.requiredErrors;
+  var focusFirstError = AUSM.focusFirstError;
 
   function showLocal(form, errors) {
     Object.keys(errors).forEach(function (name) { AUSM.setFieldError(form, name, errors[name]); });
@@ -593,18 +544,6 @@
     var text = unplaced.length || !Object.keys(seen).length ? AUSM.errorText(err) : "请按提示修改标红的内容";
     AUSM.showAlert(form, null, "error", esc(text) + (unplaced.length ? listHtml(unplaced.filter(function (m) { return m !== text; })) : ""));
     focusFirstError(form);
-  }
-
-  /** The first field with a problem: focused when it can be, else scrolled into view. */
-  function focusFirstError(form) {
-    var slot = Array.prototype.filter.call(form.querySelectorAll(".field-error"), function (e) { return e.textContent; })[0];
-    var first = form.querySelector('[aria-invalid="true"]:not(:disabled)');
-    if (first) first.focus();
-    if (slot && (!first || !(slot.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_PRECEDING))) {
-      slot.scrollIntoView({ block: "center" });
-    } else if (!slot && !first) {
-      form.querySelector(".form-alert").scrollIntoView({ block: "nearest" });
-    }
   }
 
   function send(form, button, data, files) {
@@ -638,7 +577,7 @@
     });
     el("alt-id-fields").hidden = !p.id_type || p.id_type === "mainland_id";
     el("basic-proofs").innerHTML = proofCard("basic", "identity_proof", (S.c.files || {}).identity_proof) +
-      '<p class="small muted" style="align-self:center">身份证明未变化的无需上传。重新上传身份证明后，本次变更需所属会计管理部门人工审核。</p>';
+      '<p class="small muted self-center">身份证明未变化的无需上传。重新上传身份证明后，本次变更需所属会计管理部门人工审核。</p>';
     AUSM.openDialog("basic-dialog");
     basicForm.elements["basic.political_status"].focus();
   }
@@ -704,12 +643,12 @@
       }, function (err) { failed(scopeForm, err, ""); });
   });
 
-  /* --- 教育经历 / 工作经历 ---------------------------------------------------------------------- */
+  /* --- 教育经历 / 工作经历 (the shared editor: static/segments.js, templates/_segments.html) ------------- */
 
-  var eduForm = el("edu-form");
-  var workForm = el("work-form");
-  function formOf(kind) { return kind === "education" ? eduForm : workForm; }
-  function dialogOf(kind) { return el(kind === "education" ? "edu-dialog" : "work-dialog"); }
+  var editors = {
+    education: SEG.editor(el("edu-dialog"), { editVerb: "变更", onSubmit: submitSegment, onChange: syncProofs }),
+    work: SEG.editor(el("work-dialog"), { editVerb: "变更", onSubmit: submitSegment, onChange: syncProofs })
+  };
   var SEG_PROOFS = { education: ["education_certificate", "abroad_certificate"],
                      work: ["accounting_proof", "title_proof", "employment_proof"] };
 
@@ -718,11 +657,11 @@
   }
 
   /** The proofs the service will ask of the segment as it stands in the form (its rules, for changes). */
-  function neededProofs(kind) {
-    var form = formOf(kind);
+  function neededProofs(editor) {
+    var form = editor.form;
     var until = form.elements.until_now.checked;
     var out = {};
-    if (kind === "education") {
+    if (editor.kind === "education") {
       var rank = levelRank(form.elements.education_level.value);
       var finished = !until && !!form.elements.end_date.value;
       if (finished && rank >= 0 && rank < levelRank("associate")) out.education_certificate = true;
@@ -736,250 +675,53 @@
     return out;
   }
 
-  function syncProofs(kind) {
-    var needed = neededProofs(kind);
-    var box = el(kind === "education" ? "edu-proofs" : "work-proofs");
+  function syncProofs(editor) {
+    var needed = neededProofs(editor);
+    var short = editor.kind === "education" ? "edu" : "work";
     var any = false;
-    box.querySelectorAll(".upload-card").forEach(function (card) {
-      var name = card.getAttribute("data-proof");
-      var on = !!needed[name];
+    el(short + "-proofs").querySelectorAll(".upload-card").forEach(function (card) {
+      var on = !!needed[card.getAttribute("data-proof")];
       card.hidden = !on;
-      card.querySelector('input[type="file"]').disabled = !on || el(kind === "education" ? "edu-fieldset" : "work-fieldset").disabled;
+      card.querySelector('input[type="file"]').disabled = !on || el(short + "-fieldset").disabled;
       if (on) any = true;
     });
-    el(kind === "education" ? "edu-proofs-section" : "work-proofs-section").hidden = !any;
+    el(short + "-proofs-section").hidden = !any;
   }
 
   function openSegment(kind, id, viewOnly) {
-    var form = formOf(kind);
     var found = id ? findSegment(kind, id) : null;
     if (id && !found) { reload(); return; }
-    var seg = found ? clone(found.seg) : {};
-    var index = found ? found.index : null;
-    S.editing = { kind: kind, id: id, index: index, base: seg, viewOnly: !!viewOnly };
-    var noun = kind === "education" ? "教育经历" : "工作经历";
-    el(kind === "education" ? "edu-dialog-title" : "work-dialog-title").textContent =
-      (viewOnly ? "查看" : id ? "变更" : "新增") + noun + (index == null ? "" : "（第" + (index + 1) + "段）");
-    form.reset();
-    AUSM.clearErrors(form);
-    if (kind === "education") {
-      ["study_mode", "school", "start_date", "end_date", "education_level", "degree", "major", "education_cert_no", "degree_cert_no"]
-        .forEach(function (k) { form.elements[k].value = seg[k] || ""; });
-      form.elements.until_now.checked = index != null && (seg.until_now || !seg.end_date);
-      form.elements.studied_abroad.checked = !!seg.studied_abroad;
-    } else {
-      ["start_date", "end_date", "employer", "credit_code", "employer_type", "industry", "address", "phone", "title", "title_date"]
-        .forEach(function (k) { form.elements[k].value = seg[k] || ""; });
-      form.elements.until_now.checked = index != null && (seg.until_now || !seg.end_date);
-      form.querySelectorAll('input[name="has_accounting_work"]').forEach(function (r) {
-        r.checked = index != null && r.value === (seg.has_accounting_work ? "yes" : "no");
-      });
-      renderPosts(seg.posts || []);
-      el("lookup-status").textContent = "";
-      el("lookup-status").className = "lookup-status small";
-    }
-    var existing = seg.proofs || {};
-    el(kind === "education" ? "edu-proofs" : "work-proofs").innerHTML = SEG_PROOFS[kind].map(function (name) {
-      return proofCard(kind === "education" ? "edu" : "work", name, existing[name]);
+    var seg = found ? found.seg : {};
+    var short = kind === "education" ? "edu" : "work";
+    el(short + "-proofs").innerHTML = SEG_PROOFS[kind].map(function (name) {
+      return proofCard(short, name, (seg.proofs || {})[name]);
     }).join("");
-    el(kind === "education" ? "edu-fieldset" : "work-fieldset").disabled = !!viewOnly;
-    el(kind === "education" ? "edu-save" : "work-save").hidden = !!viewOnly;
-    form.querySelector('.dialog-foot [data-close]').textContent = viewOnly ? "关闭" : "取消";
-    syncDialog(kind);
-    AUSM.openDialog(dialogOf(kind));
-    var first = form.querySelector("select:not(:disabled), input:not(:disabled)");
-    if (first && !viewOnly) first.focus();
+    var editor = editors[kind].load(seg, found ? found.index : null, viewOnly);
+    editor.current.id = id;
+    editor.show();
   }
 
-  /** 至今 disables the end date; 学位“无” the degree number; 是否有会计工作经历 the posts table. */
-  function syncDialog(kind) {
-    var form = formOf(kind);
-    var viewOnly = S.editing && S.editing.viewOnly;
-    var until = form.elements.until_now;
-    form.elements.end_date.disabled = until.checked;
-    if (until.checked) form.elements.end_date.value = "";
-    if (kind === "education") {
-      var none = form.elements.degree.value === "none";
-      form.elements.degree_cert_no.disabled = none;
-      if (none) form.elements.degree_cert_no.value = "";
-    } else {
-      var yes = form.querySelector('input[name="has_accounting_work"]:checked');
-      var show = !!yes && yes.value === "yes";
-      el("posts-wrap").hidden = !show;
-      el("post-add").hidden = !show || viewOnly;
-      if (show && !el("posts-body").children.length) renderPosts([{}]);
-      el("posts-body").querySelectorAll("select, input").forEach(function (c) { c.disabled = !show || c.hasAttribute("data-off"); });
-      syncPosts();
-    }
-    syncProofs(kind);
-  }
-
-  eduForm.addEventListener("change", function (e) { if (e.target.type !== "file") syncDialog("education"); });
-  workForm.addEventListener("change", function (e) { if (e.target.type !== "file") syncDialog("work"); });
-
-  function postRow(p, k) {
-    var n = "posts." + k + ".";
-    function cellOf(name, control) {
-      return "<td>" + control + '<div class="field-error" data-for="' + n + name + '"></div></td>';
-    }
-    return '<tr data-post="' + k + '" data-testid="post-row">' +
-      cellOf("post_level", '<select name="' + n + 'post_level" required aria-label="会计人员岗位层级" data-label="第' + (k + 1) +
-        '条会计工作经历的会计人员岗位层级" data-testid="post-post_level">' + optionsHtml("accounting_post_levels", "请选择") + "</select>") +
-      cellOf("post", '<select name="' + n + 'post" required aria-label="从事会计工作岗位" data-label="第' + (k + 1) +
-        '条会计工作经历的从事会计工作岗位" data-testid="post-post">' + optionsHtml("accounting_posts", "请选择") + "</select>") +
-      cellOf("start_date", '<input type="date" name="' + n + 'start_date" required min="1930-01-01" max="' + today +
-        '" aria-label="会计工作开始时间" data-label="第' + (k + 1) + '条会计工作经历的开始时间" data-testid="post-start_date">') +
-      cellOf("end_date", '<div class="input-group"><input type="date" name="' + n + 'end_date" required min="1930-01-01" max="' + today +
-        '" aria-label="会计工作结束时间" data-required-message="请选择第' + (k + 1) + '条会计工作经历的结束时间，仍在从事的请勾选“至今”" data-testid="post-end_date">' +
-        '<label class="check inline"><input type="checkbox" name="' + n + 'until_now" data-testid="post-until_now"> 至今</label></div>') +
-      '<td><button type="button" class="btn-link" data-remove-post="' + k + '" data-testid="post-remove">删除</button></td></tr>';
-  }
-
-  function renderPosts(posts) {
-    el("posts-body").innerHTML = posts.map(postRow).join("");
-    posts.forEach(function (p, k) {
-      var n = "posts." + k + ".";
-      workForm.elements[n + "post_level"].value = p.post_level || "";
-      workForm.elements[n + "post"].value = p.post || "";
-      workForm.elements[n + "start_date"].value = p.start_date || "";
-      workForm.elements[n + "end_date"].value = p.end_date || "";
-      workForm.elements[n + "until_now"].checked = !!p.until_now || (!!p.start_date && !p.end_date);
-    });
-    syncPosts();
-  }
-
-  function syncPosts() {
-    el("posts-body").querySelectorAll("tr[data-post]").forEach(function (row) {
-      var k = row.getAttribute("data-post");
-      var until = workForm.elements["posts." + k + ".until_now"];
-      var end = workForm.elements["posts." + k + ".end_date"];
-      if (until.checked) { end.value = ""; end.setAttribute("data-off", ""); end.disabled = true; }
-      else { end.removeAttribute("data-off"); end.disabled = until.disabled; }
-    });
-  }
-
-  function gatherPosts() {
-    var out = [];
-    el("posts-body").querySelectorAll("tr[data-post]").forEach(function (row) {
-      var n = "posts." + row.getAttribute("data-post") + ".";
-      var until = workForm.elements[n + "until_now"].checked;
-      out.push({ post_level: workForm.elements[n + "post_level"].value, post: workForm.elements[n + "post"].value,
-                 start_date: workForm.elements[n + "start_date"].value || null,
-                 end_date: until ? null : workForm.elements[n + "end_date"].value || null, until_now: until });
-    });
-    return out;
-  }
-
-  el("post-add").addEventListener("click", function () {
-    var posts = gatherPosts();
-    posts.push({});
-    renderPosts(posts);
-    var selects = el("posts-body").querySelectorAll("select");
-    if (selects.length) selects[selects.length - 2].focus();
-  });
-  el("posts-body").addEventListener("click", function (e) {
-    var b = e.target.closest("[data-remove-post]");
-    if (!b) return;
-    var posts = gatherPosts();
-    posts.splice(Number(b.getAttribute("data-remove-post")), 1);
-    renderPosts(posts);
-    if (!posts.length) renderPosts([{}]);
-  });
-
-  /* 获取单位信息 */
-  el("employer-lookup").addEventListener("click", function () {
-    var button = el("employer-lookup");
-    var status = el("lookup-status");
-    var code = workForm.elements.credit_code.value.replace(/\s+/g, "").toUpperCase();
-    AUSM.setFieldError(workForm, "credit_code", "");
-    status.textContent = "";
-    status.className = "lookup-status small";
-    if (!code) {
-      AUSM.setFieldError(workForm, "credit_code", "请先填写统一社会信用代码");
-      workForm.elements.credit_code.focus();
-      return;
-    }
-    workForm.elements.credit_code.value = code;
-    AUSM.setBusy(button, true, "查询中…");
-    AUSM.api("GET", "/api/v1/employers/" + encodeURIComponent(code)).then(function (r) {
-      AUSM.setBusy(button, false);
-      [["employer", r.name], ["employer_type", r.employer_type], ["industry", r.industry], ["address", r.address]].forEach(function (x) {
-        if (x[1]) workForm.elements[x[0]].value = x[1];
-        AUSM.setFieldError(workForm, x[0], "");
-      });
-      status.classList.add("ok");
-      status.textContent = "已获取单位信息：" + r.name + "，请核对单位类型、所属行业和地址。";
-    }, function (err) {
-      AUSM.setBusy(button, false);
-      if (err.status === 404) {
-        status.classList.add("warn");
-        status.textContent = AUSM.errorText(err);
-      } else {
-        var errors = (err.body && err.body.errors) || {};
-        AUSM.setFieldError(workForm, "credit_code", errors.credit_code || AUSM.errorText(err));
-      }
-    });
-  });
-
-  function segmentFromForm(kind) {
-    var form = formOf(kind);
-    var seg = clone(S.editing.base) || {};
-    ["id", "proofs", "checks", "locked"].forEach(function (k) { delete seg[k]; });
-    var text = function (k) { return String(form.elements[k].value || "").trim(); };
-    var until = form.elements.until_now.checked;
-    seg.until_now = until;
-    seg.end_date = until ? null : text("end_date") || null;
-    if (kind === "education") {
-      ["study_mode", "school", "start_date", "education_level", "degree", "major", "education_cert_no", "degree_cert_no"]
-        .forEach(function (k) { seg[k] = text(k); });
-      seg.start_date = seg.start_date || null;
-      seg.studied_abroad = form.elements.studied_abroad.checked;
-      if (seg.degree === "none") seg.degree_cert_no = "";
-    } else {
-      ["start_date", "employer", "credit_code", "employer_type", "industry", "address", "phone", "title", "title_date"]
-        .forEach(function (k) { seg[k] = text(k); });
-      seg.credit_code = seg.credit_code.replace(/\s+/g, "").toUpperCase();
-      seg.start_date = seg.start_date || null;
-      seg.title_date = seg.title_date || null;
-      seg.title = seg.title || null;
-      var yes = form.querySelector('input[name="has_accounting_work"]:checked');
-      seg.has_accounting_work = !!yes && yes.value === "yes";
-      seg.posts = seg.has_accounting_work ? gatherPosts() : [];
-    }
-    return seg;
-  }
-
-  function submitSegment(kind, button) {
-    var form = formOf(kind);
+  function submitSegment(editor, button) {
+    var form = editor.form;
     AUSM.clearErrors(form);
-    var errors = requiredErrors(form);
-    if (kind === "work" && !form.querySelector('input[name="has_accounting_work"]:checked')) {
-      errors.has_accounting_work = "请选择是否有会计工作经历";
-    }
-    var existing = (S.editing.base && S.editing.base.proofs) || {};
-    var needed = neededProofs(kind);
-    Object.keys(needed).forEach(function (name) {
+    var errors = editor.requiredErrors();
+    var existing = (editor.current.base && editor.current.base.proofs) || {};
+    Object.keys(neededProofs(editor)).forEach(function (name) {
       var input = form.elements["proofs." + name];
-      if (!existing[name] && input && !input.files.length) errors["proofs." + name] = "请上传" + PROOFS[name];
+      if (!existing[name] && input && !input.files.length) errors["proofs." + name] = "请上传" + SEG.PROOFS[name];
     });
-    if (Object.keys(errors).length) { showLocal(form, errors); return; }
-    var editing = S.editing;
-    var data = { kind: kind, operation: editing.id ? "modify" : "add", segment: segmentFromForm(kind) };
+    if (Object.keys(errors).length) { editor.showErrors(errors); return; }
+    var editing = editor.current;
+    var segment = editor.read();
+    ["id", "locked"].forEach(function (k) { delete segment[k]; });
+    var data = { kind: editor.kind, operation: editing.id ? "modify" : "add", segment: segment };
     if (editing.id) data.segment_id = editing.id;
-    var at = editing.index == null ? segmentsOf(kind).length : editing.index;
+    var at = editing.index == null ? segmentsOf(editor.kind).length : editing.index;
     send(form, button, data, proofFiles(form)).then(function (change) {
-      AUSM.closeDialog(dialogOf(kind));
+      editor.close();
       return submitted(change);
-    }, function (err) { failed(form, err, kind + "." + at + "."); });
+    }, function (err) { failed(form, err, editor.kind + "." + at + "."); });
   }
-
-  eduForm.setAttribute("novalidate", "");
-  workForm.setAttribute("novalidate", "");
-  eduForm.addEventListener("submit", function (e) { e.preventDefault(); submitSegment("education", e.submitter || el("edu-save")); });
-  workForm.addEventListener("submit", function (e) { e.preventDefault(); submitSegment("work", e.submitter || el("work-save")); });
-  [el("edu-dialog"), el("work-dialog")].forEach(function (d) {
-    d.addEventListener("close", function () { S.editing = null; });
-  });
 
   function removeSegment(kind, id) {
     var found = findSegment(kind, id);

@@ -21,32 +21,9 @@
   ];
   C.STEP_PREFIX = { notice: ["scope"], basic: ["basic"], education: ["education"], work: ["work"],
                     department: ["department_code", "pledge"] };
-  C.BASIC_LABELS = { political_status: "政治面貌", ethnicity: "民族", email: "邮箱", address: "通讯地址",
-                     postcode: "邮编", alt_id_type: "其他证件类型", alt_id_number: "其他证件号码",
-                     photo: "证件照片", identity_proof: "身份证或居住证" };
-  C.EDUCATION_LABELS = { study_mode: "培养方式", school: "学校名称", start_date: "入学时间", end_date: "毕业时间",
-                         education_level: "学历", degree: "学位", major: "所学专业", education_cert_no: "学历证书编号",
-                         degree_cert_no: "学位证书编号", studied_abroad: "留学经历", education_certificate: "学历证书",
-                         degree_certificate: "学位证书", abroad_certificate: "教育部留学服务中心认证书" };
-  C.WORK_LABELS = { start_date: "工作开始时间", end_date: "工作结束时间", employer: "单位名称",
-                    credit_code: "统一社会信用代码", employer_type: "单位类型", industry: "所属行业",
-                    address: "工作单位地址", phone: "工作单位电话", has_accounting_work: "是否有会计工作经历",
-                    posts: "会计工作经历", title: "会计专业职务", title_date: "会计专业职务聘任时间",
-                    accounting_proof: "会计工作经历证明", title_proof: "会计专业职务聘任文件或证明",
-                    employment_proof: "现工作单位证明（在职证明）" };
-  C.POST_LABELS = { post_level: "会计人员岗位层级", post: "从事会计工作岗位", start_date: "会计工作开始时间",
-                    end_date: "会计工作结束时间" };
-  // The optional second document of people registered with a non-mainland ID (manual §3.3).
-  C.ALT_ID_TYPES = [{ code: "hmt_residence_permit", label: "港澳台居民居住证" },
-                    { code: "foreign_permanent_residence", label: "外国人永久居留身份证" }];
-  // The photo rule of the department's province (mirrors the profile service's photo policies).
-  C.PHOTO_RULES = {
-    "default": { minBytes: 10 * 1024, maxBytes: 2 * 1024 * 1024, minW: 295, minH: 413,
-                 text: "JPG/JPEG格式，不小于10KB、不超过2MB，像素不小于295×413" },
-    "330000": { minBytes: 60 * 1024, maxBytes: 3 * 1024 * 1024 - 1, minW: 413, minH: 626,
-                text: "2寸标准证件数字照片，JPG/JPEG格式，红、蓝或白色背景，大于60KB、小于3MB，像素不小于413×626" }
-  };
-  C.PROOF_RULE = { minBytes: 20 * 1024, maxBytes: 2 * 1024 * 1024, text: "JPG/PNG格式，20KB～2MB，清晰完整、摆放端正" };
+  // Field labels live with the segment editor (static/segments.js); choices, their labels and the upload
+  // rules come from GET /api/v1/collection/options.
+  var SEG = AUSM.segments;
 
   C.stepOf = function (path) {
     var head = String(path || "").split(".")[0];
@@ -60,7 +37,7 @@
   C.pathLabel = function (path) {
     var p = String(path || "").split(".");
     if (p[0] === "scope") return p[1] === "qualification_certificate" ? "采集须知 · 会计专业技术资格证书" : "采集须知 · 采集范围";
-    if (p[0] === "basic") return "基本信息" + (p[1] ? " · " + (C.BASIC_LABELS[p[1]] || p[1]) : "");
+    if (p[0] === "basic") return "基本信息" + (p[1] ? " · " + SEG.label("basic", p[1]) : "");
     if (p[0] === "department_code") return "会计管理部门";
     if (p[0] === "pledge") return "承诺";
     if (p[0] === "education" || p[0] === "work") {
@@ -69,20 +46,15 @@
       out += "第" + (Number(p[1]) + 1) + "段";
       if (p[2] === "posts" && p.length > 3) {
         out += " · 第" + (Number(p[3]) + 1) + "条会计工作经历";
-        return p[4] ? out + " · " + (C.POST_LABELS[p[4]] || p[4]) : out;
+        return p[4] ? out + " · " + SEG.label("post", p[4]) : out;
       }
-      if (p[2]) out += " · " + ((p[0] === "education" ? C.EDUCATION_LABELS : C.WORK_LABELS)[p[2]] || p[2]);
+      if (p[2]) out += " · " + SEG.label(p[0], p[2]);
       return out;
     }
     return String(path);
   };
 
-  C.optionLabel = function (options, list, code) {
-    if (code == null || code === "") return "";
-    var items = (options && options[list]) || [];
-    for (var i = 0; i < items.length; i++) if (items[i].code === code) return items[i].label;
-    return code;
-  };
+  C.optionLabel = SEG.optionLabel;
 
   C.period = function (start, end, untilNow) {
     return (start || "—") + " 至 " + (untilNow || !end ? "今" : end);
@@ -185,7 +157,6 @@
     work: [],
     dirty: {},         // step -> unsaved local changes
     readonly: false,
-    editing: null,     // {kind, index} of the open segment dialog
     stepErrors: {}     // step -> problems of the last refused save
   };
   var STEP_NAMES = C.STEPS.map(function (s) { return s.step; });
@@ -228,10 +199,14 @@
     var found = ((S.c && S.c.steps) || []).filter(function (s) { return s.step === step; })[0];
     return found || { step: step, state: "todo", problems: 0 };
   }
+  /** The upload rules the service enforces (its options), the photo's by the department's province. */
+  function policies() { return (S.opts && S.opts.upload_policies) || {}; }
   function photoRule() {
     var code = S.c && S.c.department && S.c.department.code;
-    return (code && C.PHOTO_RULES[code.slice(0, 2) + "0000"]) || C.PHOTO_RULES["default"];
+    var byProvince = policies().photo_by_province || {};
+    return (code && byProvince[code.slice(0, 2) + "0000"]) || policies().photo_default || {};
   }
+  function proofRule() { return policies().proof || {}; }
 
   /** Reviewer's reasons next to fields: .return-reason[data-for=NAME] inside root. */
   function placeReasons(root, list, strip) {
@@ -302,12 +277,12 @@
   function loadError(err) {
     blocked('<div class="alert alert-error">' + esc(AUSM.errorText(err)) +
       (err.status === 401 ? ' <a href="/login?next=/collection">重新登录</a>' : "") + "</div>" +
-      '<button type="button" class="btn" onclick="location.reload()">重新加载</button>');
+      '<button type="button" class="btn" data-reload>重新加载</button>');
   }
 
   function realnameRequired(message) {
     blocked('<div class="status-box status-none" data-testid="realname-required"><div class="dot" aria-hidden="true">!</div><div>' +
-      '<h2 style="border:none;padding:0">请先完成实名认证</h2><p>' + esc(message || "在信息采集前必须进行实名认证。") + "</p>" +
+      '<h2>请先完成实名认证</h2><p>' + esc(message || "在信息采集前必须进行实名认证。") + "</p>" +
       '<p><a class="btn btn-primary" href="/realname">去实名认证</a></p></div></div>');
   }
 
@@ -351,15 +326,9 @@
   function fillOptions() {
     el("political_status").innerHTML = optionsHtml("political_statuses", "请选择政治面貌");
     el("ethnicity").innerHTML = optionsHtml("ethnicities", "请选择民族");
-    el("alt_id_type").innerHTML = '<option value="">无</option>' + C.ALT_ID_TYPES.map(function (o) {
-      return '<option value="' + o.code + '">' + esc(o.label) + "</option>";
-    }).join("");
-    el("edu-study_mode").innerHTML = optionsHtml("study_modes", "请选择培养方式");
-    el("edu-education_level").innerHTML = optionsHtml("education_levels", "请选择学历");
-    el("edu-degree").innerHTML = optionsHtml("degrees", "请选择学位");
-    el("work-employer_type").innerHTML = optionsHtml("employer_types", "请选择单位类型");
-    el("work-industry").innerHTML = optionsHtml("industries", "请选择所属行业");
-    el("work-title").innerHTML = '<option value="">无</option>' + optionsHtml("titles", null);
+    el("alt_id_type").innerHTML = '<option value="">无</option>' + optionsHtml("alt_id_types", null);
+    editors.education.setOptions(S.opts);
+    editors.work.setOptions(S.opts);
     document.querySelectorAll("[data-scope-label]").forEach(function (node) {
       var label = opt("scopes", node.getAttribute("data-scope-label"));
       if (label) node.textContent = label;
@@ -613,7 +582,7 @@
     options = options || {};
     var file = fileOf(slot);
     var photo = slot === "basic.photo";
-    var rule = photo ? photoRule().text : C.PROOF_RULE.text;
+    var rule = (photo ? photoRule() : proofRule()).text || "";
     var locked = S.readonly || options.disabled;
     return '<div class="upload-card' + (file ? " has-file" : "") + '" data-slot="' + esc(slot) + '" data-testid="card-' + esc(slot) + '">' +
       '<div class="label">' + esc(title) + (options.required === false ? "" : '<span class="req" aria-hidden="true">*</span>') + "</div>" +
@@ -670,27 +639,8 @@
   function visited(step) { return stepInfo(step).state !== "todo"; }
 
   function checkImage(file, slot) {
-    return new Promise(function (resolve) {
-      var photo = slot === "basic.photo";
-      var rule = photo ? photoRule() : C.PROOF_RULE;
-      var jpeg = /^image\/jpeg$/.test(file.type) || /\.jpe?g$/i.test(file.name);
-      var png = /^image\/png$/.test(file.type) || /\.png$/i.test(file.name);
-      if (photo ? !jpeg : !(jpeg || png)) return resolve(photo ? "照片仅支持JPG/JPEG格式" : "证明材料仅支持JPG、PNG格式的图片");
-      if (file.size < rule.minBytes) return resolve((photo ? "照片" : "证明材料") + "不能小于" + C.fmtSize(rule.minBytes));
-      if (file.size > rule.maxBytes) return resolve((photo ? "照片" : "证明材料") + "不能超过" + C.fmtSize(rule.maxBytes + 1));
-      if (!photo) return resolve(null);
-      var url = URL.createObjectURL(file);
-      var img = new Image();
-      img.onload = function () {
-        URL.revokeObjectURL(url);
-        if (img.naturalWidth < rule.minW || img.naturalHeight < rule.minH) {
-          resolve("照片像素为" + img.naturalWidth + "×" + img.naturalHeight + "，要求不小于" + rule.minW + "×" + rule.minH +
-            "；请勿将小照片放大后使用");
-        } else resolve(null);
-      };
-      img.onerror = function () { URL.revokeObjectURL(url); resolve("无法读取该图片，请重新选择"); };
-      img.src = url;
-    });
+    var photo = slot === "basic.photo";
+    return AUSM.checkUpload(file, photo ? photoRule() : proofRule(), photo ? "照片" : "证明材料");
   }
 
   wizard.addEventListener("change", function (e) {
@@ -825,9 +775,9 @@
   function renderBasicUploads() {
     var rule = photoRule();
     var dept = S.c.department;
-    el("photo-rule").innerHTML = "<strong>照片要求：</strong>请上传清晰、完整、近期的本人免冠标准证件照片，" + esc(rule.text) +
+    el("photo-rule").innerHTML = "<strong>照片要求：</strong>请上传清晰、完整、近期的本人免冠标准证件照片，" + esc(rule.text || "") +
       "。禁止将像素不满足要求的照片放大后使用。" + (dept ? "（按" + esc(dept.name) + "所在省份的要求）" :
-      "所选会计管理部门所在省份另有要求的，以其要求为准（如浙江省：" + esc(C.PHOTO_RULES["330000"].text) + "）。");
+      "所选会计管理部门所在省份另有要求的，以其要求为准（如浙江省：" + esc(((policies().photo_by_province || {})["330000"] || {}).text || "") + "）。");
     var slots = [{ slot: "basic.photo", text: "本人近期标准证件照片", required: true }];
     var needed = S.c.required_proofs || {};
     var proofNeeded = needed["basic.identity_proof"] || problems(["basic.identity_proof"]).length;
@@ -947,310 +897,60 @@
     });
   }
 
-  /* --- segment dialogs ------------------------------------------------------------------ */
+  /* --- segment dialogs (the shared editor: static/segments.js, templates/_segments.html) -------- */
 
-  var eduForm = el("edu-form");
-  var workForm = el("work-form");
-  var FIELDS = {
-    education: ["study_mode", "school", "start_date", "end_date", "education_level", "degree", "major",
-                "education_cert_no", "degree_cert_no", "studied_abroad"],
-    work: ["start_date", "end_date", "employer", "credit_code", "employer_type", "industry", "address", "phone",
-           "has_accounting_work", "title", "title_date"]
+  var editors = {
+    education: AUSM.segments.editor(el("edu-dialog"), { editVerb: "编辑", lockImported: true, onSubmit: saveSegment }),
+    work: AUSM.segments.editor(el("work-dialog"), { editVerb: "编辑", lockImported: true, onSubmit: saveSegment })
   };
-
-  function dialogOf(kind) { return el(kind === "education" ? "edu-dialog" : "work-dialog"); }
-  function formOf(kind) { return kind === "education" ? eduForm : workForm; }
 
   function openSegment(kind, index, viewOnly) {
-    var form = formOf(kind);
     var list = S[kind === "education" ? "edu" : "work"];
-    var seg = index == null ? {} : clone(list[index]);
-    S.editing = { kind: kind, index: index, base: seg };
-    var noun = kind === "education" ? "教育经历" : "工作经历";
-    el(kind === "education" ? "edu-heading" : "work-heading").textContent =
-      (viewOnly ? "查看" : index == null ? "新增" : "编辑") + noun + (index == null ? "" : "（第" + (index + 1) + "段）");
-    form.reset();
-    clearMarks(form);
-    AUSM.clearAlert(form);
-    var locked = seg.locked || [];
-    form.querySelector(".locked-note").hidden = !locked.length;
-    form.querySelectorAll(".field").forEach(function (f) { f.classList.remove("locked"); });
-
-    if (kind === "education") {
-      ["study_mode", "school", "start_date", "end_date", "education_level", "degree", "major", "education_cert_no", "degree_cert_no"]
-        .forEach(function (k) { form.elements[k].value = seg[k] || ""; });
-      form.elements.until_now.checked = index != null && (seg.until_now || !seg.end_date);
-      form.elements.studied_abroad.checked = !!seg.studied_abroad;
-    } else {
-      ["start_date", "end_date", "employer", "credit_code", "employer_type", "industry", "address", "phone", "title", "title_date"]
-        .forEach(function (k) { form.elements[k].value = seg[k] || ""; });
-      form.elements.until_now.checked = index != null && (seg.until_now || !seg.end_date);
-      form.querySelectorAll('input[name="has_accounting_work"]').forEach(function (r) {
-        r.checked = index != null && r.value === (seg.has_accounting_work ? "yes" : "no");
-      });
-      renderPosts(seg.posts || []);
-      el("lookup-status").textContent = "";
-      el("lookup-status").className = "lookup-status small";
-    }
-    form.querySelectorAll("[data-locked]").forEach(function (c) {
-      c.disabled = false;
-      c.readOnly = false;
-      c.removeAttribute("data-locked");
-    });
-    locked.forEach(function (k) {          // imported from the old provincial platform: shown, not editable
-      var field = form.querySelector('.field[data-field="' + k + '"]');
-      if (field) field.classList.add("locked");
-      var controls = Array.prototype.slice.call(form.querySelectorAll('[name="' + k + '"]'));
-      if (k === "end_date") controls.push(form.elements.until_now);
-      controls.forEach(function (c) {
-        c.setAttribute("data-locked", "1");
-        if (c.tagName === "SELECT" || c.type === "checkbox" || c.type === "radio") c.disabled = true;
-        else c.readOnly = true;
-      });
-    });
-
-    el(kind === "education" ? "edu-fieldset" : "work-fieldset").disabled = !!viewOnly;
-    el(kind === "education" ? "edu-save" : "work-save").hidden = !!viewOnly;
-    syncDialog(kind);
-    if (index != null) {
-      var prefix = kind + "." + index + ".";
-      var left = placeReasons(form, reasons([kind + "." + index]).map(function (r) {
-        return r.field === kind + "." + index ? { field: prefix + "segment", reason: r.reason } : r;
-      }), prefix);
-      left.forEach(function (r) {
-        var slot = form.querySelector('.return-reason[data-for="segment"]');
-        slot.textContent += (slot.textContent ? "；" : "审核退回：") + C.pathLabel(r.field) + "：" + r.reason;
-      });
-      var known = (S.stepErrors[kind] || []).filter(function (p) { return under(p.field, kind + "." + index); });
-      if (!known.length && !viewOnly) {
-        known = problems([kind + "." + index]).filter(function (p) { return p.code !== "PROOF_REQUIRED"; });
-      }
-      var unplaced = placeProblems(form, known, prefix);
-      if (unplaced.length) {
-        AUSM.showAlert(form, null, "error", listHtml(unplaced.map(function (p) { return esc(p.message); })));
-      }
-    }
-    AUSM.openDialog(dialogOf(kind));
-    var first = form.querySelector("select:not(:disabled), input:not([readonly]):not(:disabled)");
-    if (first && !viewOnly) first.focus();
+    var editor = editors[kind].load(index == null ? {} : list[index], index, viewOnly);
+    if (index != null) segmentMarks(editor, index, viewOnly);
+    editor.show();
   }
 
-  /** 至今 disables the end date; 学位“无” the degree number; 是否有会计工作经历 the posts table. */
-  function syncDialog(kind) {
-    var form = formOf(kind);
-    var until = form.elements.until_now;
-    form.elements.end_date.disabled = until.checked;
-    if (until.checked) form.elements.end_date.value = "";
-    if (kind === "education") {
-      var none = form.elements.degree.value === "none";
-      form.elements.degree_cert_no.disabled = none;
-      if (none) form.elements.degree_cert_no.value = "";
-    } else {
-      var yes = form.querySelector('input[name="has_accounting_work"]:checked');
-      var show = !!yes && yes.value === "yes";
-      el("posts-wrap").hidden = !show;
-      el("post-add").hidden = !show || el("work-fieldset").disabled;
-      if (show && !el("posts-body").children.length) renderPosts([{}]);
+  /** The reviewer's reasons and the open problems of a segment, at their fields in its dialog. */
+  function segmentMarks(editor, index, viewOnly) {
+    var form = editor.form;
+    var at = editor.kind + "." + index;
+    var left = placeReasons(form, reasons([at]).map(function (r) {
+      return r.field === at ? { field: at + ".segment", reason: r.reason } : r;
+    }), at + ".");
+    left.forEach(function (r) {
+      var slot = form.querySelector('.return-reason[data-for="segment"]');
+      slot.textContent += (slot.textContent ? "；" : "审核退回：") + C.pathLabel(r.field) + "：" + r.reason;
+    });
+    var known = (S.stepErrors[editor.kind] || []).filter(function (p) { return under(p.field, at); });
+    if (!known.length && !viewOnly) {
+      known = problems([at]).filter(function (p) { return p.code !== "PROOF_REQUIRED"; });
+    }
+    var unplaced = placeProblems(form, known, at + ".");
+    if (unplaced.length) {
+      AUSM.showAlert(form, null, "error", listHtml(unplaced.map(function (p) { return esc(p.message); })));
     }
   }
 
-  eduForm.addEventListener("change", function () { syncDialog("education"); });
-  [eduForm, workForm].forEach(function (form) {
-    form.addEventListener("input", function (e) { if (e.target.name) AUSM.setFieldError(form, e.target.name, ""); });
-  });
-  workForm.addEventListener("change", function (e) {
-    if (/^posts\.\d+\.until_now$/.test(e.target.name)) syncPosts();
-    syncDialog("work");
-  });
-
-  function postRow(p, k) {
-    var n = "posts." + k + ".";
-    function cell(name, control) {
-      return "<td>" + control + '<div class="field-error" data-for="' + n + name + '"></div><div class="return-reason" data-for="' + n + name + '"></div></td>';
-    }
-    return '<tr data-post="' + k + '" data-testid="post-row">' +
-      cell("post_level", '<select name="' + n + 'post_level" aria-label="会计人员岗位层级" data-testid="post-post_level">' +
-        optionsHtml("accounting_post_levels", "请选择") + "</select>") +
-      cell("post", '<select name="' + n + 'post" aria-label="从事会计工作岗位" data-testid="post-post">' +
-        optionsHtml("accounting_posts", "请选择") + "</select>") +
-      cell("start_date", '<input type="date" name="' + n + 'start_date" aria-label="会计工作开始时间" data-testid="post-start_date">') +
-      cell("end_date", '<div class="input-group"><input type="date" name="' + n + 'end_date" aria-label="会计工作结束时间" data-testid="post-end_date">' +
-        '<label class="check inline"><input type="checkbox" name="' + n + 'until_now" data-testid="post-until_now"> 至今</label></div>') +
-      '<td><button type="button" class="btn-link" data-remove-post="' + k + '" data-testid="post-remove">删除</button></td></tr>';
-  }
-
-  function renderPosts(posts) {
-    var body = el("posts-body");
-    body.innerHTML = posts.map(postRow).join("");
-    posts.forEach(function (p, k) {
-      var n = "posts." + k + ".";
-      workForm.elements[n + "post_level"].value = p.post_level || "";
-      workForm.elements[n + "post"].value = p.post || "";
-      workForm.elements[n + "start_date"].value = p.start_date || "";
-      workForm.elements[n + "end_date"].value = p.end_date || "";
-      workForm.elements[n + "until_now"].checked = !!p.until_now || (!!p.start_date && !p.end_date);
-    });
-    syncPosts();
-  }
-
-  function syncPosts() {
-    el("posts-body").querySelectorAll("tr[data-post]").forEach(function (row) {
-      var k = row.getAttribute("data-post");
-      var until = workForm.elements["posts." + k + ".until_now"];
-      var end = workForm.elements["posts." + k + ".end_date"];
-      end.disabled = until.checked;
-      if (until.checked) end.value = "";
-    });
-  }
-
-  function gatherPosts() {
-    var out = [];
-    el("posts-body").querySelectorAll("tr[data-post]").forEach(function (row) {
-      var n = "posts." + row.getAttribute("data-post") + ".";
-      var until = workForm.elements[n + "until_now"].checked;
-      out.push({ post_level: workForm.elements[n + "post_level"].value, post: workForm.elements[n + "post"].value,
-                 start_date: workForm.elements[n + "start_date"].value || null,
-                 end_date: until ? null : workForm.elements[n + "end_date"].value || null, until_now: until });
-    });
-    return out;
-  }
-
-  el("post-add").addEventListener("click", function () {
-    var posts = gatherPosts();
-    posts.push({});
-    renderPosts(posts);
-    var rows = el("posts-body").querySelectorAll("select");
-    if (rows.length) rows[rows.length - 2].focus();
-  });
-  el("posts-body").addEventListener("click", function (e) {
-    var b = e.target.closest("[data-remove-post]");
-    if (!b) return;
-    var posts = gatherPosts();
-    posts.splice(Number(b.getAttribute("data-remove-post")), 1);
-    renderPosts(posts);
-  });
-
-  /* 获取单位信息 */
-  el("employer-lookup").addEventListener("click", function () {
-    var button = el("employer-lookup");
-    var status = el("lookup-status");
-    var code = workForm.elements.credit_code.value.replace(/\s+/g, "").toUpperCase();
-    AUSM.setFieldError(workForm, "credit_code", "");
-    status.textContent = "";
-    status.className = "lookup-status small";
-    if (!code) {
-      AUSM.setFieldError(workForm, "credit_code", "请先填写统一社会信用代码");
-      workForm.elements.credit_code.focus();
-      return;
-    }
-    workForm.elements.credit_code.value = code;
-    AUSM.setBusy(button, true, "查询中…");
-    AUSM.api("GET", "/api/v1/employers/" + encodeURIComponent(code)).then(function (r) {
-      AUSM.setBusy(button, false);
-      var set = function (k, v) {
-        var c = workForm.elements[k];
-        if (c && v && !c.readOnly && !c.disabled) c.value = v;
-      };
-      set("employer", r.name);
-      set("employer_type", r.employer_type);
-      set("industry", r.industry);
-      set("address", r.address);
-      ["employer", "employer_type", "industry", "address"].forEach(function (k) { AUSM.setFieldError(workForm, k, ""); });
-      status.classList.add("ok");
-      status.textContent = "已获取单位信息：" + r.name + "，请核对单位类型、所属行业和地址。";
-    }, function (err) {
-      AUSM.setBusy(button, false);
-      if (err.status === 404) {
-        status.classList.add("warn");
-        status.textContent = AUSM.errorText(err);
-        workForm.elements.employer.focus();
-      } else {
-        var errors = (err.body && err.body.errors) || {};
-        AUSM.setFieldError(workForm, "credit_code", errors.credit_code || AUSM.errorText(err));
-      }
-    });
-  });
-
-  function segmentFromForm(kind) {
-    var form = formOf(kind);
-    var base = S.editing.base || {};
-    var locked = base.locked || [];
-    var seg = clone(base) || {};
-    delete seg.proofs;
-    delete seg.checks;
-    var text = function (k) { return String(form.elements[k].value || "").trim(); };
-    var until = form.elements.until_now.checked;
-    if (kind === "education") {
-      ["study_mode", "school", "start_date", "education_level", "degree", "major", "education_cert_no", "degree_cert_no"]
-        .forEach(function (k) { if (locked.indexOf(k) < 0) seg[k] = text(k); });
-      if (locked.indexOf("end_date") < 0) { seg.until_now = until; seg.end_date = until ? null : text("end_date") || null; }
-      seg.start_date = seg.start_date || null;
-      seg.studied_abroad = form.elements.studied_abroad.checked;
-      if (seg.degree === "none") seg.degree_cert_no = "";
-    } else {
-      ["start_date", "employer", "credit_code", "employer_type", "industry", "address", "phone", "title", "title_date"]
-        .forEach(function (k) { if (locked.indexOf(k) < 0) seg[k] = text(k); });
-      if (locked.indexOf("end_date") < 0) { seg.until_now = until; seg.end_date = until ? null : text("end_date") || null; }
-      seg.start_date = seg.start_date || null;
-      seg.title_date = seg.title_date || null;
-      seg.title = seg.title || null;
-      var yes = form.querySelector('input[name="has_accounting_work"]:checked');
-      seg.has_accounting_work = !!yes && yes.value === "yes";
-      seg.posts = seg.has_accounting_work ? gatherPosts() : [];
-    }
-    return seg;
-  }
-
-  /** Empty required fields, all at once, before asking the server (which checks every rule). */
-  var REQUIRED = {
-    education: [["study_mode", "培养方式"], ["school", "学校名称"], ["start_date", "入学时间"], ["end_date", "毕业时间"],
-                ["education_level", "学历"], ["degree", "学位"], ["major", "所学专业"]],
-    work: [["start_date", "工作开始时间"], ["end_date", "工作结束时间"], ["credit_code", "统一社会信用代码"], ["employer", "单位名称"],
-           ["employer_type", "单位类型"], ["industry", "所属行业"], ["address", "工作单位地址"]]
-  };
-
-  function localCheck(kind, seg) {
-    var form = formOf(kind);
-    var errors = {};
-    REQUIRED[kind].forEach(function (f) {
-      var control = form.elements[f[0]];
-      if ((f[0] === "end_date" && seg.until_now) || (seg.locked || []).indexOf(f[0]) >= 0) return;
-      if (control && !String(seg[f[0]] == null ? "" : seg[f[0]]).trim()) {
-        errors[f[0]] = (control.tagName === "SELECT" ? "请选择" : "请填写") + f[1] +
-          (f[0] === "end_date" ? "，尚未结束的请勾选“至今”" : "");
-      }
-    });
-    if (kind === "work") {
-      var yes = workForm.querySelector('input[name="has_accounting_work"]:checked');
-      if (!yes) errors.has_accounting_work = "请选择是否有会计工作经历";
-    }
-    return errors;
-  }
-
-  function saveSegment(kind) {
-    var form = formOf(kind);
-    var button = el(kind === "education" ? "edu-save" : "work-save");
+  /** The step is saved whole: this segment in its place, the others as they are. */
+  function saveSegment(editor, button) {
+    var kind = editor.kind;
+    var form = editor.form;
     var key = kind === "education" ? "edu" : "work";
-    var seg = segmentFromForm(kind);
-    var i = S.editing.index == null ? S[key].length : S.editing.index;
+    var seg = editor.read();
+    var i = editor.current.index == null ? S[key].length : editor.current.index;
     var list = S[key].slice();
     list[i] = seg;
     clearMarks(form);
     AUSM.clearAlert(form);
-    var local = localCheck(kind, seg);
-    if (Object.keys(local).length) {
-      Object.keys(local).forEach(function (k) { AUSM.setFieldError(form, k, local[k]); });
-      AUSM.showAlert(form, "请按提示完善填写的信息", "error");
-      var first = form.querySelector('[aria-invalid="true"]');
-      if (first) first.focus();
-      return;
-    }
+    var local = editor.requiredErrors();
+    if (Object.keys(local).length) { editor.showErrors(local); return; }
     AUSM.setBusy(button, true, "保存中…");
     AUSM.api("PUT", "/api/v1/collection/steps/" + kind, { segments: outgoing(list) }).then(function (c) {
       AUSM.setBusy(button, false);
       setCollection(c);
       delete S.stepErrors[kind];
-      AUSM.closeDialog(dialogOf(kind));
+      editor.close();
       renderStep();
       var saved = (c[kind] || [])[i];
       var failed = kind === "education" && saved && saved.checks && Object.keys(saved.checks).some(function (k) {
@@ -1278,24 +978,17 @@
         var others = all.filter(function (p) { return mine.indexOf(p) < 0 && pairs.indexOf(p) < 0; }).concat(unplaced);
         AUSM.showAlert(form, null, "error", esc(AUSM.errorText(err)) + "，本段尚未保存。" +
           (others.length ? listHtml(others.map(function (p) { return esc(p.message); })) : ""));
-        var first = form.querySelector('[aria-invalid="true"]');
-        if (first) first.focus();
+        editor.focusFirstError();
         return;
       }
       // Only rules of the whole step (or of other segments) are broken: keep this segment here, unsaved.
       S[key] = list;
       S.dirty[kind] = true;
       S.stepErrors[kind] = all;
-      AUSM.closeDialog(dialogOf(kind));
+      editor.close();
       renderStep();
     });
   }
-
-  eduForm.addEventListener("submit", function (e) { e.preventDefault(); saveSegment("education"); });
-  workForm.addEventListener("submit", function (e) { e.preventDefault(); saveSegment("work"); });
-  [el("edu-dialog"), el("work-dialog")].forEach(function (d) {
-    d.addEventListener("close", function () { S.editing = null; });
-  });
 
   /* --- step: 会计管理部门 ------------------------------------------------------------------ */
 

@@ -19,7 +19,6 @@
   var WAYS_FOR_LEVEL = { junior: ["exam", "assessment", "recognition"], intermediate: ["exam", "assessment", "recognition"],
                          senior: ["exam_and_assessment", "assessment", "recognition"], professor: ["assessment"] };
   var LEVELED_TYPES = ["economics", "audit", "statistics"];      // 经济、审计、统计 have levels
-  var PROOF = { min: 20 * 1024, max: 500 * 1024 };
   var STATUS_CLASS = { submitted: "badge-warn", approved: "badge-ok", returned: "badge-err" };
 
   var S = { opts: {}, c: null, items: [] };
@@ -138,8 +137,9 @@
   function checkProof(file) {
     var ok = /^image\/(jpeg|png)$/.test(file.type) || /\.(jpe?g|png)$/i.test(file.name);
     if (!ok) return "只能上传JPG、PNG格式的图片文件";
-    if (file.size <= PROOF.min) return "图片文件须大于20KB（当前 " + Math.floor(file.size / 1024) + "KB）";
-    if (file.size > PROOF.max) return "图片文件不能超过500KB（当前 " + Math.ceil(file.size / 1024) + "KB）";
+    var rule = (S.opts.upload_policies || {}).qualification_proof || {};      // the service's rule
+    if (file.size < rule.min_bytes) return "图片文件不能小于" + AUSM.sizeText(rule.min_bytes) + "（当前 " + Math.floor(file.size / 1024) + "KB）";
+    if (file.size > rule.max_bytes) return "图片文件不能超过" + AUSM.sizeText(rule.max_bytes) + "（当前 " + Math.ceil(file.size / 1024) + "KB）";
     return null;
   }
   [qualForm, otherForm].forEach(function (form) {

@@ -45,24 +45,17 @@
   };
   var STATUS_WORDS = { submitted: "待审核", approved: "已通过", returned: "已退回" };
   var ACTIONS = { view: "查看", approve: "审核通过", "return": "退回" };
-  var ARCHIVE_MODES = { school: "学校保管", talent_center: "人才服务机构代管", other: "其他" };
   var TRANSFER_LABELS = { employer: "调入单位名称", credit_code: "调入单位统一社会信用代码", employer_type: "调入单位经济类型",
                           industry: "调入单位所属行业", address: "调入单位地址", phone: "调入单位电话",
                           start_date: "调入单位工作开始时间", school: "调入学校名称", major: "所学专业",
                           archive_mode: "档案方式", enrollment_date: "入学时间" };
   var TRANSFER_FIELDS = { employer_moved: ["employer", "credit_code", "employer_type", "industry", "address", "phone", "start_date"],
                           school_moved: ["school", "major", "archive_mode", "enrollment_date"], residence_moved: ["address"] };
-  var EDUCATION_FIELDS = [["study_mode", "培养方式", "study_modes"], ["school", "学校名称"], ["start_date", "入学时间"],
-                          ["end_date", "毕业时间"], ["education_level", "学历", "education_levels"], ["degree", "学位", "degrees"],
-                          ["major", "所学专业"], ["education_cert_no", "学历证书编号"], ["degree_cert_no", "学位证书编号"],
-                          ["studied_abroad", "留学经历"]];
-  var WORK_FIELDS = [["start_date", "工作开始时间"], ["end_date", "工作结束时间"], ["employer", "单位名称"],
-                     ["credit_code", "统一社会信用代码"], ["employer_type", "单位类型", "employer_types"],
-                     ["industry", "所属行业", "industries"], ["address", "工作单位地址"], ["phone", "工作单位电话"],
-                     ["has_accounting_work", "会计工作经历"], ["posts", "会计工作岗位"], ["title", "会计专业职务", "titles"],
-                     ["title_date", "聘任时间"]];
-  var BASIC_FIELDS = [["political_status", "政治面貌", "political_statuses"], ["ethnicity", "民族", "ethnicities"],
-                      ["email", "邮箱"], ["postcode", "邮编"], ["address", "通讯地址"]];
+  // Field labels of the record: static/segments.js; choices and their labels: the API's options.
+  var SEG = AUSM.segments;
+  var EDUCATION_FIELDS = SEG.FIELDS.education;
+  var WORK_FIELDS = SEG.FIELDS.work;
+  var BASIC_FIELDS = SEG.FIELDS.basic;
 
   function statusBadge(s, label) {
     var cls = { submitted: "badge-warn", approved: "badge-ok", returned: "badge-err", withdrawn: "" }[s] || "";
@@ -222,7 +215,7 @@
       return "<figure>" + (f
         ? '<button type="button" data-zoom="' + esc(f.url) + '" data-label="' + esc(i.label) + '"><img src="' + esc(f.url) + '" alt="' +
           esc(i.label) + '" data-testid="image-' + esc(i.testid || i.path) + '"></button>'
-        : '<div class="center muted" style="padding:50px 0">未上传</div>') +
+        : '<div class="center muted pad-y-50">未上传</div>') +
         "<figcaption>" + esc(i.label) + (f ? '<span class="small"> · ' + esc((f.width ? f.width + "×" + f.height + " · " : "") + C.fmtSize(f.size)) + "</span>" : "") +
         (i.path ? '<div class="reason-inline">' + reasonToggle(i.path, i.label) + priorReason(i.path) + "</div>" : "") + "</figcaption></figure>";
     }).join("") + "</div>";
@@ -241,7 +234,7 @@
   }
 
   function statusLine(s) {
-    return '<div class="row" style="margin-bottom:12px">' + statusBadge(s.status, s.status === "submitted" ? "待审核" : s.status_label) +
+    return '<div class="row mb-12">' + statusBadge(s.status, s.status === "submitted" ? "待审核" : s.status_label) +
       '<span class="small muted">提交时间：' + esc(AUSM.fmtTime(s.submitted_at) || "—") +
       (s.decided_at ? "，审核时间：" + esc(AUSM.fmtTime(s.decided_at)) : "") + "</span></div>";
   }
@@ -267,7 +260,7 @@
           ["民族", opt("ethnicities", b.ethnicity), "basic.ethnicity"],
           ["邮箱", b.email, "basic.email"], ["邮编", b.postcode, "basic.postcode"],
           ["通讯地址", b.address, "basic.address"]].concat(b.alt_id_type ? [
-          ["其他证件类型", (C.ALT_ID_TYPES.filter(function (t) { return t.code === b.alt_id_type; })[0] || {}).label || b.alt_id_type, "basic.alt_id_type"],
+          ["其他证件类型", opt("alt_id_types", b.alt_id_type), "basic.alt_id_type"],
           ["其他证件号码", b.alt_id_number, "basic.alt_id_number"]] : [])) +
       photos([{ file: files.photo, label: "证件照片", path: "basic.photo", always: true },
               { file: files.identity_proof, label: "身份证或居住证", path: "basic.identity_proof" }]), "basic");
@@ -294,7 +287,7 @@
               ["学位证书编号", s.degree_cert_no, at + ".degree_cert_no"], ["留学经历", s.studied_abroad ? "有" : "无", at + ".studied_abroad"],
               ["学信网核验", C.checksHtml(s, options), null, true]]) +
           photos(Object.keys(proofs).map(function (k) {
-            return { file: proofs[k], label: C.EDUCATION_LABELS[k] || k, path: at + "." + k };
+            return { file: proofs[k], label: SEG.label("education", k), path: at + "." + k };
           })) +
           "</div>";
       }).join("") || '<p class="muted">未填写教育经历</p>', "education");
@@ -315,7 +308,7 @@
               ["会计工作经历", s.has_accounting_work ? "是（" + posts.length + "条）" : "否", at + ".has_accounting_work"],
               ["会计专业职务", s.title ? opt("titles", s.title) : "无", at + ".title"],
               ["聘任时间", s.title_date, at + ".title_date"]]) +
-          (posts.length ? '<div class="table-wrap" style="margin-top:10px"><table class="data"><thead><tr><th>会计人员岗位层级</th><th>从事会计工作岗位</th>' +
+          (posts.length ? '<div class="table-wrap mt-10"><table class="data"><thead><tr><th>会计人员岗位层级</th><th>从事会计工作岗位</th>' +
             "<th>会计工作开始时间</th><th>会计工作结束时间</th><th>" + (editable ? "标注" : "") + "</th></tr></thead><tbody>" + posts.map(function (post, k) {
               var pp = at + ".posts." + k;
               return "<tr><td>" + esc(opt("accounting_post_levels", post.post_level)) + "</td><td>" + esc(opt("accounting_posts", post.post)) +
@@ -324,7 +317,7 @@
                 priorReason(pp) + "</div></td></tr>";
             }).join("") + "</tbody></table></div>" : "") +
           photos(Object.keys(proofs).map(function (k) {
-            return { file: proofs[k], label: C.WORK_LABELS[k] || k, path: at + "." + k };
+            return { file: proofs[k], label: SEG.label("work", k), path: at + "." + k };
           })) +
           "</div>";
       }).join(""), "work");
@@ -454,7 +447,7 @@
                     before: f[2] ? opt(f[2], b[f[0]]) : b[f[0]], after: f[2] ? opt(f[2], a[f[0]]) : a[f[0]] });
       });
       if (b.alt_id_type || a.alt_id_type || b.alt_id_number || a.alt_id_number) {
-        var alt = function (code) { return (C.ALT_ID_TYPES.filter(function (t) { return t.code === code; })[0] || {}).label || code; };
+        var alt = function (code) { return opt("alt_id_types", code); };
         rows.push({ label: "其他证件类型", field: "alt_id_type", changed: isChanged(change, "alt_id_type"), before: alt(b.alt_id_type), after: alt(a.alt_id_type) });
         rows.push({ label: "其他证件号码", field: "alt_id_number", changed: isChanged(change, "alt_id_number"), before: b.alt_id_number, after: a.alt_id_number });
       }
@@ -466,7 +459,7 @@
       rows.push({ label: "采集范围", field: "scope", changed: isChanged(change, "scope"), before: opt("scopes", b.scope), after: opt("scopes", a.scope) });
     } else {
       var fields = change.kind === "education" ? EDUCATION_FIELDS : WORK_FIELDS;
-      var proofLabels = change.kind === "education" ? C.EDUCATION_LABELS : C.WORK_LABELS;
+      var proofLabel = function (n) { return SEG.label(change.kind, n); };
       fields.forEach(function (f) {
         var changed = isChanged(change, f[0]) || (f[0] === "end_date" && isChanged(change, "until_now"));
         rows.push({ label: f[1], field: f[0], changed: changed,
@@ -475,12 +468,12 @@
       var names = function (side) {
         if (emptySide(side)) return null;
         var list = side.proofs || [];
-        return list.length ? list.map(function (n) { return proofLabels[n] || n; }).join("、") : "无";
+        return list.length ? list.map(proofLabel).join("、") : "无";
       };
       var added = (a.proofs || []).filter(function (n) { return (b.proofs || []).indexOf(n) < 0; });
       rows.push({ label: "证明材料", field: "proofs", changed: added.length > 0 && !emptySide(b), before: names(b),
                   after: names(a) == null ? null : { html: esc(names(a)) + (added.length && !emptySide(b) ? '<div class="small">新上传：' +
-                    esc(added.map(function (n) { return proofLabels[n] || n; }).join("、")) + "</div>" : "") } });
+                    esc(added.map(proofLabel).join("、")) + "</div>" : "") } });
     }
     return rows;
   }
@@ -528,11 +521,10 @@
 
     var found = currentSegment(change, answer.collection);
     if (found && found.segment.proofs && Object.keys(found.segment.proofs).length) {
-      var labels = change.kind === "education" ? C.EDUCATION_LABELS : C.WORK_LABELS;
       html += section("该段经历现有的证明材料", "review-change-proofs",
         '<p class="small muted">点击图片可放大。' + (change.status === "submitted" ? "随本次变更新上传的材料在审核通过后生效。" : "") + "</p>" +
         photos(Object.keys(found.segment.proofs).map(function (n) {
-          return { file: found.segment.proofs[n], label: labels[n] || n, testid: "segment-" + n };
+          return { file: found.segment.proofs[n], label: SEG.label(change.kind, n), testid: "segment-" + n };
         })));
     } else if (change.kind === "basic" && answer.collection && answer.collection.files && answer.collection.files.identity_proof) {
       html += section("现有的身份证明", "review-change-proofs",
@@ -564,7 +556,7 @@
       var v = d[key];
       if (key === "employer_type") v = opt("employer_types", v);
       else if (key === "industry") v = opt("industries", v);
-      else if (key === "archive_mode") v = ARCHIVE_MODES[v] || v;
+      else if (key === "archive_mode") v = opt("archive_modes", v);
       labelsOfPaths["details." + key] = label;
       return [label, v, "details." + key];
     });

@@ -13,8 +13,6 @@
   var el = function (id) { return document.getElementById(id); };
   var today = AUSM.fmtTime(new Date()).slice(0, 10);
 
-  var ARCHIVE_MODES = [{ code: "school", label: "学校保管" }, { code: "talent_center", label: "人才服务机构代管" },
-                       { code: "other", label: "其他" }];
   // The 调档信息 of each reason (manual §5.1): [name, label, type, required, options list, wide]
   var FIELDS = {
     employer_moved: [
@@ -38,7 +36,6 @@
   };
   var PROOF_HINTS = { employer_moved: "统一社会信用代码证或工作单位证明", school_moved: "录取通知书、学生证或其他学习证明",
                       residence_moved: "身份证、户籍证明或居住证明" };
-  var PROOF_MAX = 200 * 1024;
   var STATUS_CLASS = { submitted: "badge-warn", approved: "badge-ok", returned: "badge-err" };
 
   var S = { opts: {}, c: null, transfers: [], pendingChanges: 0 };
@@ -51,12 +48,12 @@
   }
   function pathText(path) { return String(path || "").split("/").filter(Boolean).join(" / "); }
   function opt(list, code) {
-    var items = list === "archive_modes" ? ARCHIVE_MODES : (S.opts[list] || []);
+    var items = S.opts[list] || [];
     for (var i = 0; i < items.length; i++) if (items[i].code === code) return items[i].label;
     return code || "";
   }
   function optionsHtml(list, placeholder) {
-    var items = list === "archive_modes" ? ARCHIVE_MODES : (S.opts[list] || []);
+    var items = S.opts[list] || [];
     return '<option value="">' + esc(placeholder) + "</option>" + items.map(function (o) {
       return '<option value="' + esc(o.code) + '">' + esc(o.label) + "</option>";
     }).join("");
@@ -98,7 +95,7 @@
       (path.length ? '<div class="path" data-testid="current-dept-path">' + esc(path.join(" / ")) + "</div>" : "") + "</dd>" +
       "<dt>信息采集状态</dt><dd>" + badge(c.status, c.status_label || "未开始") + "</dd></dl>";
     if (!approved) {
-      html += '<div class="alert alert-warn" style="margin-top:14px" data-testid="transfer-not-allowed">信息采集未完成或尚未通过审核，' +
+      html += '<div class="alert alert-warn mt-14" data-testid="transfer-not-allowed">信息采集未完成或尚未通过审核，' +
         '不能申请调转。<a href="/collection">前往信息采集</a></div>';
     }
     el("current-body").innerHTML = html;
@@ -150,10 +147,10 @@
       "<dt>调出</dt><dd>" + esc(pathText(t.from_path)) + "</dd><dt>调入</dt><dd>" + esc(pathText(t.to_path)) + "</dd>" +
       "<dt>申请时间</dt><dd>" + esc(AUSM.fmtTime(t.submitted_at)) + "</dd><dt>审核时间</dt><dd>" +
       esc(t.decided_at ? AUSM.fmtTime(t.decided_at) : "—") + "</dd>" + rows + "</dl>" +
-      (Object.keys(reasons).length ? '<div class="alert alert-error" style="margin-top:14px"><strong>退回原因：</strong>' +
+      (Object.keys(reasons).length ? '<div class="alert alert-error mt-14"><strong>退回原因：</strong>' +
         Object.keys(reasons).map(function (k) { return esc(reasons[k]); }).join("；") + "</div>" : "") +
       (t.proof && t.proof.url ? '<h3 class="sub-title">证明材料</h3><a href="' + esc(t.proof.url) + '" target="_blank" rel="noopener">' +
-        '<img src="' + esc(t.proof.url) + '" alt="调转证明材料" style="max-height:320px;border:1px solid var(--line);border-radius:6px"></a>' : "");
+        '<img src="' + esc(t.proof.url) + '" alt="调转证明材料" class="proof-large"></a>' : "");
     AUSM.openDialog("transfer-detail");
   }
 
@@ -170,8 +167,8 @@
       control = '<input type="date" min="1930-01-01" max="' + today + '" data-required-message="请选择' + esc(label) + '"' + attrs + ">";
     } else if (type === "credit") {
       control = '<div class="input-group"><input type="text" maxlength="20" spellcheck="false" placeholder="18位统一社会信用代码"' + attrs + ">" +
-        '<button type="button" class="btn" id="employer-lookup" data-testid="employer-lookup">获取单位信息</button></div>' +
-        '<div class="lookup-status small" id="lookup-status" role="status" aria-live="polite"></div>';
+        '<button type="button" class="btn" data-employer-lookup data-testid="employer-lookup">获取单位信息</button></div>' +
+        '<div class="lookup-status small" data-lookup-status role="status" aria-live="polite"></div>';
     } else {
       control = '<input type="text" maxlength="' + (name === "phone" ? 20 : 200) + '"' + attrs +
         (name === "phone" ? ' inputmode="tel" placeholder="如 010-88886666"' : ' placeholder="请输入' + esc(label) + '"') + ">";
@@ -185,39 +182,11 @@
     var reason = reasonSelect.value;
     el("reason-fields").innerHTML = (FIELDS[reason] || []).map(fieldHtml).join("");
     el("proof-hint").innerHTML = reason ? "本次调档请上传：<strong>" + esc(PROOF_HINTS[reason]) + "</strong>" : "";
-    var lookup = el("employer-lookup");
-    if (lookup) lookup.addEventListener("click", lookupEmployer);
   }
   reasonSelect.addEventListener("change", function () {
     AUSM.setFieldError(form, "reason", "");
     renderReasonFields();
   });
-
-  function lookupEmployer() {
-    var button = el("employer-lookup");
-    var status = el("lookup-status");
-    var input = form.elements.credit_code;
-    var code = input.value.replace(/\s+/g, "").toUpperCase();
-    AUSM.setFieldError(form, "credit_code", "");
-    status.textContent = "";
-    status.className = "lookup-status small";
-    if (!code) { AUSM.setFieldError(form, "credit_code", "请先填写调入单位统一社会信用代码"); input.focus(); return; }
-    input.value = code;
-    AUSM.setBusy(button, true, "查询中…");
-    AUSM.api("GET", "/api/v1/employers/" + encodeURIComponent(code)).then(function (r) {
-      AUSM.setBusy(button, false);
-      [["employer", r.name], ["employer_type", r.employer_type], ["industry", r.industry], ["address", r.address]].forEach(function (x) {
-        if (x[1] && form.elements[x[0]]) form.elements[x[0]].value = x[1];
-        AUSM.setFieldError(form, x[0], "");
-      });
-      status.classList.add("ok");
-      status.textContent = "已获取单位信息：" + r.name + "，请核对。";
-    }, function (err) {
-      AUSM.setBusy(button, false);
-      if (err.status === 404) { status.classList.add("warn"); status.textContent = AUSM.errorText(err); }
-      else AUSM.setFieldError(form, "credit_code", ((err.body || {}).errors || {}).credit_code || AUSM.errorText(err));
-    });
-  }
 
   /* 调入会计管理机构: province → city → county, as deep as the directory goes */
   var deptSelects = [el("dept-0"), el("dept-1"), el("dept-2")];
@@ -285,7 +254,10 @@
   function checkProof(file) {
     var ok = /^image\/(jpeg|png)$/.test(file.type) || /\.(jpe?g|png)$/i.test(file.name);
     if (!ok) return "证明文件仅支持JPG、JPEG、PNG格式的图片";
-    if (file.size >= PROOF_MAX) return "证明文件须小于200KB（当前 " + Math.ceil(file.size / 1024) + "KB），请压缩或重新扫描后上传";
+    var max = ((S.opts.upload_policies || {}).transfer_proof || {}).max_bytes;   // the service's rule
+    if (max && file.size > max) {
+      return "证明文件不能超过" + AUSM.sizeText(max) + "（当前 " + Math.ceil(file.size / 1024) + "KB），请压缩或重新扫描后上传";
+    }
     return null;
   }
   el("proof").addEventListener("change", function () {

@@ -145,7 +145,7 @@ def options() -> dict:
         return [{"code": k, "label": v} for k, v in mapping.items()]
     names = ("SCOPES", "STUDY_MODES", "EDUCATION_LEVELS", "DEGREES", "POLITICAL_STATUSES", "ETHNICITIES",
              "EMPLOYER_TYPES", "INDUSTRIES", "ACCOUNTING_POST_LEVELS", "ACCOUNTING_POSTS", "TITLES", "QUAL_LEVELS",
-             "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS", "ARCHIVE_MODES")
+             "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS", "ARCHIVE_MODES", "ALT_ID_TYPES")
     out = {name.lower(): pairs(getattr(domain, name)) for name in names if hasattr(domain, name)}
     out["upload_policies"] = {
         "photo_default": policy_view(domain.DEFAULT_PHOTO_POLICY),

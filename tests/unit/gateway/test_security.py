@@ -1,5 +1,9 @@
 """Security headers: a strict CSP on every answer; HSTS only when the site is served over HTTPS."""
+import re
+
 import pytest
+
+from tests.support.infra import ROOT
 
 PAGES_AND_API = ["/", "/login", "/register", "/help", "/staff/login", "/api/v1/openapi.json", "/no-such-page"]
 
@@ -30,3 +34,16 @@ def test_hsts_follows_the_environment(make_app, monkeypatch):
     assert "Strict-Transport-Security" in make_app().test_client().get("/help").headers
     monkeypatch.setenv("COOKIE_SECURE", "false")
     assert "Strict-Transport-Security" not in make_app().test_client().get("/help").headers
+
+
+def test_templates_and_scripts_keep_nothing_inline():
+    """What the policy would block: inline <script> and <style>, style= and on*= attributes (also in markup
+    that scripts build), javascript: URLs. JSON data blocks are allowed: CSP does not run them."""
+    gateway = ROOT / "gateway" / "gateway"
+    offences = []
+    for path in sorted((gateway / "templates").rglob("*.html")) + sorted((gateway / "static").glob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in (r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", r"<style\b",
+                        r"\sstyle=", r"\son[a-z]+=[\"']", r"javascript:"):
+            offences += [f"{path.relative_to(gateway)}: {m.group(0)}" for m in re.finditer(pattern, text)]
+    assert offences == [], "\n".join(offences)
