@@ -8,7 +8,7 @@ from flask import Flask  # noqa: E402
 from flask_smorest import Api  # noqa: E402
 
 from ausm_common.config import amqp_uri, env, env_bool, env_int, sandbox_enabled  # noqa: E402
-from ausm_common.rpc import RpcPool  # noqa: E402
+from ausm_common.rpc import RpcClient  # noqa: E402
 from ausm_common.storage import ObjectStore  # noqa: E402
 
 
@@ -19,7 +19,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         AMQP_URI=amqp_uri(),
         SANDBOX=sandbox_enabled(),
         RPC_TIMEOUT=float(env("RPC_TIMEOUT", "10")),
-        RPC_POOL_SIZE=env_int("RPC_POOL_SIZE", 32),
         COOKIE_SECURE=env_bool("COOKIE_SECURE", False),
         SESSION_MAX_AGE=2 * 3600,
         TRUSTED_PROXY_HOPS=env_int("TRUSTED_PROXY_HOPS", 0),
@@ -37,9 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     logging.basicConfig(level=env("LOG_LEVEL", "INFO"))
 
-    app.extensions["rpc_pool"] = RpcPool(app.config["AMQP_URI"], size=app.config["RPC_POOL_SIZE"],
-                                         timeout=app.config["RPC_TIMEOUT"])
-    app.extensions["health_pool"] = RpcPool(app.config["AMQP_URI"], size=4, timeout=3)
+    app.extensions["rpc_client"] = RpcClient(app.config["AMQP_URI"], timeout=app.config["RPC_TIMEOUT"],
+                                             name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
     from . import errors, files, health, pages, pages_profile

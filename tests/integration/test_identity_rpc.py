@@ -1,5 +1,7 @@
 """The identity service over real RabbitMQ, PostgreSQL and S3."""
 import pytest
+
+from ausm_common.clock import SharedSandboxClock
 from sqlalchemy import func, select
 
 from ausm_common.errors import AppError, Forbidden, NotAuthenticated
@@ -26,7 +28,7 @@ def login(rpc, login_name, password=PASSWORD, client="it-client"):
 
 
 def caller_for(rpc, token):
-    return rpc.identity.resolve_session(token)
+    return rpc.as_service("gateway").identity.resolve_session(token)
 
 
 def test_register_then_login_by_id_number_and_by_phone(rpc):
@@ -111,7 +113,7 @@ def staff_login(rpc, db, code):
     result = rpc.identity.staff_login({"login": staff_rules.seed_username(code), "password": staff_rules.SEED_PASSWORD,
                                        "captcha_id": captcha["captcha_id"], "captcha_answer": answer,
                                        "transport": "bearer", "client": "it"})
-    return rpc.identity.resolve_session(result["token"])
+    return rpc.as_service("gateway").identity.resolve_session(result["token"])
 
 
 def upload_photos(store, account_id, front=None):
@@ -128,20 +130,20 @@ def upload_photos(store, account_id, front=None):
 def test_online_realname_is_reviewed_only_by_the_chosen_province(rpc, db, store):
     data, account = register(rpc)
     person = caller_for(rpc, login(rpc, data["id_number"])["token"])
-    request = rpc.identity.submit_online_realname(person, {"region_code": "330000",
+    request = rpc.as_caller(person).identity.submit_online_realname({"region_code": "330000",
                                                            **upload_photos(store, account["id"])})
     assert request["status"] == "submitted"
     beijing = staff_login(rpc, db, "110000")
     zhejiang = staff_login(rpc, db, "330000")
-    assert request["id"] not in [r["id"] for r in rpc.identity.list_realname_requests(beijing)]
+    assert request["id"] not in [r["id"] for r in rpc.as_caller(beijing).identity.list_realname_requests()]
     with pytest.raises(Forbidden):
-        rpc.identity.decide_realname_request(beijing, request["id"], {"approve": True})
-    detail = rpc.identity.get_realname_request(zhejiang, request["id"])
+        rpc.as_caller(beijing).identity.decide_realname_request(request["id"], {"approve": True})
+    detail = rpc.as_caller(zhejiang).identity.get_realname_request(request["id"])
     assert detail["applicant"]["id_number"] == data["id_number"] and set(detail["photos"]) == {
         "id_front", "id_back", "id_handheld"}
-    decided = rpc.identity.decide_realname_request(zhejiang, request["id"], {"approve": True})
+    decided = rpc.as_caller(zhejiang).identity.decide_realname_request(request["id"], {"approve": True})
     assert decided["status"] == "approved"
-    assert rpc.identity.get_account(person)["realname_status"] == "verified"
+    assert rpc.as_caller(person).identity.get_account()["realname_status"] == "verified"
     with db.get_session() as session:
         actions = session.scalars(select(ReviewLog.action).where(ReviewLog.subject_id == request["id"])).all()
     assert actions == ["view", "approve"]
@@ -150,16 +152,16 @@ def test_online_realname_is_reviewed_only_by_the_chosen_province(rpc, db, store)
 def test_returned_request_shows_the_reason_and_allows_a_new_submission(rpc, db, store):
     data, account = register(rpc)
     person = caller_for(rpc, login(rpc, data["id_number"])["token"])
-    request = rpc.identity.submit_online_realname(person, {"region_code": "330000",
+    request = rpc.as_caller(person).identity.submit_online_realname({"region_code": "330000",
                                                            **upload_photos(store, account["id"])})
     zhejiang = staff_login(rpc, db, "330000")
     with pytest.raises(AppError) as err:
-        rpc.identity.decide_realname_request(zhejiang, request["id"], {"approve": False, "reason": " "})
+        rpc.as_caller(zhejiang).identity.decide_realname_request(request["id"], {"approve": False, "reason": " "})
     assert err.value.code == "REASON_REQUIRED"
-    rpc.identity.decide_realname_request(zhejiang, request["id"], {"approve": False, "reason": "手持照片模糊"})
-    status = rpc.identity.realname_status(person)
+    rpc.as_caller(zhejiang).identity.decide_realname_request(request["id"], {"approve": False, "reason": "手持照片模糊"})
+    status = rpc.as_caller(person).identity.realname_status()
     assert status["status"] == "none" and status["latest"]["reason"] == "手持照片模糊"
-    again = rpc.identity.submit_online_realname(person, {"region_code": "330000",
+    again = rpc.as_caller(person).identity.submit_online_realname({"region_code": "330000",
                                                          **upload_photos(store, account["id"])})
     assert again["status"] == "submitted"
 
@@ -169,7 +171,7 @@ def test_a_non_image_renamed_jpg_is_refused_and_its_upload_removed(rpc, db, stor
     person = caller_for(rpc, login(rpc, data["id_number"])["token"])
     keys = upload_photos(store, account["id"], front=b"%PDF-1.4 not an image at all" * 1000)
     with pytest.raises(AppError) as err:
-        rpc.identity.submit_online_realname(person, {"region_code": "330000", **keys})
+        rpc.as_caller(person).identity.submit_online_realname({"region_code": "330000", **keys})
     assert err.value.code == "UPLOAD_TYPE" and "id_front" in err.value.errors
     assert not any(store.exists(k) for k in keys.values())
     with db.get_session() as session:
@@ -181,30 +183,30 @@ def test_a_non_image_renamed_jpg_is_refused_and_its_upload_removed(rpc, db, stor
 def test_alipay_realname_refuses_a_different_identity_and_accepts_a_matching_one(rpc):
     data, account = register(rpc)
     person = caller_for(rpc, login(rpc, data["id_number"])["token"])
-    started = rpc.identity.start_alipay_realname(person, "http://gw/realname/alipay/return")
+    started = rpc.as_caller(person).identity.start_alipay_realname("http://gw/realname/alipay/return")
     params = rpc.identity.sandbox_alipay_authorize(started["state"], "王五", data["id_number"])
     result = rpc.identity.complete_alipay_realname(params)
     assert result["status"] == "failed" and "不一致" in result["reason"]
-    started = rpc.identity.start_alipay_realname(person, "http://gw/realname/alipay/return")
+    started = rpc.as_caller(person).identity.start_alipay_realname("http://gw/realname/alipay/return")
     params = rpc.identity.sandbox_alipay_authorize(started["state"], data["name"], data["id_number"])
     tampered = {**params, "passed": "T", "outer_order_no": started["state"], "sign": params["sign"][:-4] + "AAAA"}
     with pytest.raises(AppError) as err:
         rpc.identity.complete_alipay_realname(tampered)
     assert err.value.code == "ALIPAY_SIGNATURE_INVALID"
     assert rpc.identity.complete_alipay_realname(params)["status"] == "approved"
-    assert rpc.identity.get_account(person)["realname_status"] == "verified"
+    assert rpc.as_caller(person).identity.get_account()["realname_status"] == "verified"
 
 
 def test_wechat_bind_then_qr_login(rpc):
     data, account = register(rpc)
     person = caller_for(rpc, login(rpc, data["id_number"])["token"])
-    ticket = rpc.identity.open_wechat_ticket(person, "bind", "http://gw/wechat/callback")
+    ticket = rpc.as_caller(person).identity.open_wechat_ticket("bind", "http://gw/wechat/callback")
     openid = f"o_{account['id'][:10]}"
     rpc.identity.sandbox_wechat_scan(ticket["state"], openid, "小明")
     code = rpc.identity.sandbox_wechat_poll(ticket["state"])["code"]
     assert rpc.identity.complete_wechat(ticket["state"], code)["status"] == "confirmed"
-    assert rpc.identity.get_account(person)["wechat_bound"] is True
-    ticket = rpc.identity.open_wechat_ticket(None, "login", "http://gw/wechat/callback")
+    assert rpc.as_caller(person).identity.get_account()["wechat_bound"] is True
+    ticket = rpc.identity.open_wechat_ticket("login", "http://gw/wechat/callback")
     rpc.identity.sandbox_wechat_scan(ticket["state"], openid, "小明")
     code = rpc.identity.sandbox_wechat_poll(ticket["state"])["code"]
     result = rpc.identity.complete_wechat(ticket["state"], code)
@@ -221,7 +223,8 @@ def test_sms_code_expires_after_three_minutes_on_the_service_clock(rpc, db):
         rpc.identity.send_sms_code({"phone": number, "purpose": "register", "client": "it"})
     assert early.value.code == "SMS_TOO_FREQUENT"
     code = rpc.identity.sandbox_recent_sms(number)[0]["code"]
-    rpc.identity.sandbox_advance_clock(181)
+    clock = SharedSandboxClock()
+    clock.advance(181)
     try:
         with pytest.raises(AppError) as expired:
             rpc.identity.register_account({"id_type": "mainland_id", "id_number": mainland_id(), "name": "赵六",
@@ -229,7 +232,7 @@ def test_sms_code_expires_after_three_minutes_on_the_service_clock(rpc, db):
                                            "sms_code": code})
         assert expired.value.code == "SMS_CODE_EXPIRED"
     finally:
-        rpc.identity.sandbox_advance_clock(-181)
+        clock.reset()
 
 
 def test_migrations_match_the_models(database_url):

@@ -38,5 +38,17 @@ def s3_settings() -> dict:
     }
 
 
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+def secret_key() -> bytes:
+    """The platform's signing secret, the same in the gateway and every service."""
+    return env("SECRET_KEY", DEV_SECRET).encode()
+
+
 def file_link_secret() -> bytes:
-    return env("FILE_LINK_SECRET", env("SECRET_KEY", "dev-only-secret-change-me")).encode()
+    return env("FILE_LINK_SECRET", env("SECRET_KEY", DEV_SECRET)).encode()
+
+
+def redis_url() -> str:
+    return env("REDIS_URL", "redis://127.0.0.1:6379/0")

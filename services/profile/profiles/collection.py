@@ -30,6 +30,13 @@ def for_person(session, account_id: str, lock: bool = False) -> Collection | Non
                            select(Collection).where(Collection.account_id == account_id)).first()
 
 
+def follow_phone_change(session, account_id: str, phone: str):
+    """Keep the registration copy current; setting (not adding) makes a repeat harmless."""
+    found = for_person(session, account_id, lock=True)
+    if found is not None and (found.person or {}).get("phone") != phone:
+        found.person = {**(found.person or {}), "phone": phone}
+
+
 def require_editable(collection: Collection | None) -> Collection:
     if collection is None:
         raise NotFound("COLLECTION_NOT_STARTED", "请先开始信息采集")
