@@ -7,7 +7,7 @@ or rolls back, so nothing is half-saved.
 from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 
@@ -58,3 +58,12 @@ class Database(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.factory
+
+
+def advisory_xact_lock(session, *key: str):
+    """Serialise everyone who takes the same key, across workers and instances, until this transaction ends.
+
+    A PostgreSQL transaction-scoped advisory lock: unlike ``SELECT … FOR UPDATE`` it needs no row, so it also
+    guards the first time something happens (a phone's first SMS code). The wait is green: eventlet's
+    ``monkey_patch()`` makes psycopg2 cooperative (pitfalls.md §1.6)."""
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": ":".join(key)})
