@@ -73,6 +73,42 @@ def test_wrong_password_gives_same_message_as_unknown_account(rpc):
     assert unknown.value.message.startswith("账号或密码错误") and wrong.value.message.startswith("账号或密码错误")
 
 
+def answer(call):
+    """What a caller learns from a refused login: everything but the lock's exact time."""
+    with pytest.raises(AppError) as err:
+        call()
+    exc = err.value
+    return type(exc).__name__, exc.status, exc.code, exc.message, exc.errors, sorted(exc.extra or {})
+
+
+def test_a_real_and_an_unknown_account_get_the_same_answers_on_every_try_lock_included(rpc):
+    data, _ = register(rpc)
+    unknown = mainland_id()
+    for attempt in range(7):
+        real = answer(lambda: login(rpc, data["id_number"], password="Wrong#2025x", client="enum"))
+        assert real == answer(lambda: login(rpc, unknown, password="Wrong#2025x", client="enum")), attempt
+    assert real[2] == "ACCOUNT_LOCKED"
+    locked = answer(lambda: login(rpc, data["phone"], client="enum"))   # the right password, by phone
+    assert locked == real == answer(lambda: login(rpc, unknown, client="enum"))
+
+
+def test_a_captcha_is_used_up_by_a_failed_login_to_an_unknown_account_too(rpc):
+    captcha = rpc.identity.create_captcha()
+    solved = rpc.identity.sandbox_captcha_answer(captcha["captcha_id"])["answer"]
+    data = {"login": mainland_id(), "password": "Wrong#2025x", "captcha_id": captcha["captcha_id"],
+            "captcha_answer": solved, "client": "it-captcha"}
+    assert answer(lambda: rpc.identity.login(data))[2] == "LOGIN_FAILED"
+    assert answer(lambda: rpc.identity.login(data))[2] == "CAPTCHA_WRONG"
+
+
+def test_a_real_and_an_unknown_staff_name_get_the_same_answers(rpc, db):
+    _staff_caller(db, "330000")
+    for attempt in range(6):
+        real = answer(lambda: staff_login_with(rpc, staff_rules.seed_username("330000"), "Wrong#2025x"))
+        assert real == answer(lambda: staff_login_with(rpc, "reviewer999999", "Wrong#2025x")), attempt
+    assert real[2] == "ACCOUNT_LOCKED"
+
+
 def test_lockout_is_per_client_so_an_attacker_cannot_lock_the_owner_out(rpc):
     data, _ = register(rpc)
     for _ in range(4):
@@ -106,13 +142,16 @@ def _staff_caller(db, code):
     return None
 
 
+def staff_login_with(rpc, username, password, client="it-staff-enum"):
+    captcha = rpc.identity.create_captcha()
+    solved = rpc.identity.sandbox_captcha_answer(captcha["captcha_id"])["answer"]
+    return rpc.identity.staff_login({"login": username, "password": password, "captcha_id": captcha["captcha_id"],
+                                     "captcha_answer": solved, "transport": "bearer", "client": client})
+
+
 def staff_login(rpc, db, code):
     _staff_caller(db, code)
-    captcha = rpc.identity.create_captcha()
-    answer = rpc.identity.sandbox_captcha_answer(captcha["captcha_id"])["answer"]
-    result = rpc.identity.staff_login({"login": staff_rules.seed_username(code), "password": staff_rules.SEED_PASSWORD,
-                                       "captcha_id": captcha["captcha_id"], "captcha_answer": answer,
-                                       "transport": "bearer", "client": "it"})
+    result = staff_login_with(rpc, staff_rules.seed_username(code), staff_rules.SEED_PASSWORD, client="it")
     return rpc.as_service("gateway").identity.resolve_session(result["token"])
 
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 
@@ -84,3 +84,12 @@ def kit_tables(base) -> KitTables:
     inbox = type("Inbox", (InboxMixin, base), {"__module__": base.__module__})
     dead_letter = type("DeadLetter", (DeadLetterMixin, base), {"__module__": base.__module__})
     return KitTables(outbox, inbox, dead_letter)
+
+
+def advisory_xact_lock(session, *key: str):
+    """Serialise everyone who takes the same key, across workers and instances, until this transaction ends.
+
+    A PostgreSQL transaction-scoped advisory lock: unlike ``SELECT … FOR UPDATE`` it needs no row, so it also
+    guards the first time something happens (a phone's first SMS code). The wait is green: eventlet's
+    ``monkey_patch()`` makes psycopg2 cooperative (pitfalls.md §1.6)."""
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": ":".join(key)})

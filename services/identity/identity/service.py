@@ -26,6 +26,8 @@ class Providers(DependencyProvider):
         self.sms, self.alipay, self.wechat = build_sms(config), build_alipay(config), build_wechat(config)
         self.hasher = accounts.password_hasher(config)
         self.dummy_hash = self.hasher.hash("not-a-real-password")
+        self.sms_secret = auth.server_secret(config, "SMS_CODE_SECRET")
+        self.login_secret = auth.server_secret(config, "SECRET_KEY")
 
     def get_dependency(self, worker_ctx):
         return self
@@ -62,15 +64,16 @@ class IdentityService(kit.ServiceBase):
         data = load(schemas.SendSmsSchema(), data)
         phone = domain.normalize_phone(data["phone"])
         with self.db.get_session() as session:
-            return auth.send_sms_code(session, self.providers.sms, phone, data["purpose"], data["client"],
-                                      self._now())
+            return auth.send_sms_code(session, self.providers.sms, self.providers.sms_secret, phone,
+                                      data["purpose"], data["client"], self._now())
 
     # --- accounts -------------------------------------------------------------------
     @entrypoint(sensitive=("data",))
     def register_account(self, data):
         data = load(schemas.RegisterSchema(), data)
         with self.db.get_session() as session:
-            account = accounts.register(session, self.providers.hasher, data, self._now())
+            account = accounts.register(session, self.providers.hasher, data, self._now(),
+                                        sms_secret=self.providers.sms_secret)
             record_event(session, Outbox, "account_registered",
                          {"account_id": account.id, "id_type": account.id_type})
             return accounts.person_view(account)
@@ -83,7 +86,8 @@ class IdentityService(kit.ServiceBase):
             auth.check_captcha(session, data["captcha_id"], data["captcha_answer"], now)
             account = accounts.find_for_login(session, data["login"])
             accounts.check_login(session, self.providers.hasher, "person", account, data["password"],
-                                 data["client"], data["user_agent"], now, self.providers.dummy_hash)
+                                 data["client"], data["user_agent"], now, self.providers.dummy_hash,
+                                 login=data["login"], secret=self.providers.login_secret)
             opened = auth.open_session(session, "person", account.id, data["transport"], now)
             return {**opened, "account": accounts.person_view(account)}
 
@@ -96,7 +100,8 @@ class IdentityService(kit.ServiceBase):
             staff = session.query(StaffAccount).filter_by(username=data["login"].strip().lower(),
                                                          active=True).first()
             accounts.check_login(session, self.providers.hasher, "staff", staff, data["password"],
-                                 data["client"], data["user_agent"], now, self.providers.dummy_hash)
+                                 data["client"], data["user_agent"], now, self.providers.dummy_hash,
+                                 login=data["login"], secret=self.providers.login_secret)
             opened = auth.open_session(session, "staff", staff.id, data["transport"], now)
             return {**opened, "staff": accounts.staff_view(staff)}
 
@@ -126,7 +131,8 @@ class IdentityService(kit.ServiceBase):
     def reset_password(self, data):
         data = load(schemas.ResetPasswordSchema(), data)
         with self.db.get_session() as session:
-            account = accounts.reset_password(session, self.providers.hasher, data, self._now())
+            account = accounts.reset_password(session, self.providers.hasher, data, self._now(),
+                                              sms_secret=self.providers.sms_secret)
             return {"ok": True, "phone": domain.mask_phone(account.phone)}
 
     @entrypoint
@@ -150,7 +156,8 @@ class IdentityService(kit.ServiceBase):
         data = load(schemas.ChangePhoneSchema(), data)
         with self.db.get_session() as session:
             account = self._person(session, lock=True)
-            accounts.change_phone(session, account, data["phone"], data["sms_code"], self._now())
+            accounts.change_phone(session, account, data["phone"], data["sms_code"], self._now(),
+                                  sms_secret=self.providers.sms_secret)
             record_event(session, Outbox, "phone_changed", {"account_id": account.id, "phone": account.phone})
             return accounts.person_view(account)
 

@@ -1,15 +1,15 @@
 """the service kit's inbox and dead letters; the sandbox clock moves to the shared clock (Redis)
 
-Revision ID: 0002_kit
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 from alembic import op
 import sqlalchemy as sa
 
 from ausm_common.migrations import create_inbox_and_dead_letters, drop_inbox_and_dead_letters
 
-revision = "0002_kit"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
