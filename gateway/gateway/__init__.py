@@ -23,7 +23,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         COOKIE_SECURE=env_bool("COOKIE_SECURE", False),
         SESSION_MAX_AGE=2 * 3600,
         TRUSTED_PROXY_HOPS=env_int("TRUSTED_PROXY_HOPS", 0),
-        MAX_UPLOAD_BYTES=env_int("MAX_UPLOAD_BYTES", 8 * 1024 * 1024),
         MAX_CONTENT_LENGTH=env_int("MAX_REQUEST_BYTES", 30 * 1024 * 1024),
         API_TITLE="全国会计人员统一服务管理平台 API",
         API_VERSION="v1",
@@ -43,12 +42,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["object_store"] = ObjectStore.from_env()
 
     from . import errors, files, health, pages, pages_profile
-    from .api import identity, profile
+    from .api import identity, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
     api = Api(app)
     api.register_blueprint(identity.blp)
     api.register_blueprint(profile.blp)
+    api.register_blueprint(uploads.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)
     app.register_blueprint(pages.blp)
