@@ -7,7 +7,8 @@ warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 from flask import Flask  # noqa: E402
 from flask_smorest import Api  # noqa: E402
 
-from ausm_common.config import amqp_uri, env, env_bool, env_int, sandbox_enabled  # noqa: E402
+from ausm_common.config import (DEV_SECRET, amqp_uri, env, env_bool, env_int, require_production_secrets,  # noqa: E402
+                                sandbox_enabled)
 from ausm_common.rpc import RpcPool  # noqa: E402
 from ausm_common.storage import ObjectStore  # noqa: E402
 
@@ -15,7 +16,7 @@ from ausm_common.storage import ObjectStore  # noqa: E402
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=env("SECRET_KEY", "dev-only-secret-change-me"),
+        SECRET_KEY=env("SECRET_KEY", DEV_SECRET),
         AMQP_URI=amqp_uri(),
         SANDBOX=sandbox_enabled(),
         RPC_TIMEOUT=float(env("RPC_TIMEOUT", "10")),
@@ -33,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    require_production_secrets(app.config["SANDBOX"], {"SECRET_KEY": app.config["SECRET_KEY"]})
     app.json.ensure_ascii = False
     logging.basicConfig(level=env("LOG_LEVEL", "INFO"))
 

@@ -6,7 +6,7 @@ from minio import Minio
 from minio.error import S3Error
 from nameko.extensions import DependencyProvider
 
-from .config import s3_settings
+from .config import require_production_secrets, s3_settings
 
 MISSING = ("NoSuchKey", "NoSuchObject", "NotFound")
 
@@ -74,10 +74,12 @@ class ObjectStore:
 
 
 class Storage(DependencyProvider):
-    """Injects an ObjectStore built once per container."""
+    """Injects an ObjectStore built once per container. Services that store files also sign the links
+    that serve them, so this is where a service refuses to start on development secrets in production."""
 
     def setup(self):
         config = self.container.config
+        require_production_secrets(bool(config.get("SANDBOX")), config)
         settings = {**s3_settings(), **config.get("S3", {})}
         self.store = ObjectStore(**settings)
 
