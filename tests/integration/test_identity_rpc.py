@@ -219,6 +219,23 @@ def test_a_non_image_renamed_jpg_is_refused_and_its_upload_removed(rpc, db, stor
         assert session.get(Account, account["id"]).realname_status == "none"
 
 
+@pytest.mark.parametrize("make_front, code", [
+    (lambda: images.jpeg_claiming(30000, 30000), "UPLOAD_PIXELS_TOO_MANY"),        # a decompression bomb's header
+    (lambda: images.png_of_zeros(10000, 10000), "UPLOAD_PIXELS_TOO_MANY"),         # 100 megapixels in ~300 KB
+    (lambda: images.truncated(images.jpeg(1200, 900, 200 * 1024, seed=3), 0.6), "UPLOAD_CORRUPT"),
+], ids=["bomb-header", "100-megapixel-png", "truncated-jpeg"])
+def test_hostile_or_broken_photos_are_a_422_refusal_and_their_uploads_removed(rpc, db, store, make_front, code):
+    data, account = register(rpc)
+    person = caller_for(rpc, login(rpc, data["id_number"])["token"])
+    keys = upload_photos(store, account["id"], front=make_front())
+    with pytest.raises(AppError) as err:
+        rpc.identity.submit_online_realname(person, {"region_code": "330000", **keys})
+    assert err.value.status == 422 and err.value.code == code and set(err.value.errors) == {"id_front"}
+    assert not any(store.exists(k) for k in keys.values())
+    with db.get_session() as session:
+        assert session.get(Account, account["id"]).realname_status == "none"
+
+
 def test_alipay_realname_refuses_a_different_identity_and_accepts_a_matching_one(rpc):
     data, account = register(rpc)
     person = caller_for(rpc, login(rpc, data["id_number"])["token"])

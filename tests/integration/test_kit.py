@@ -70,7 +70,7 @@ class SampleProcess:
 
 @pytest.fixture(scope="module")
 def sample(sample_db, sample_vhost, tmp_path_factory):
-    env = {**os.environ, "AMQP_URI": sample_vhost, "SAMPLE_DATABASE_URL": sample_db, "SANDBOX": "false",
+    env = {**os.environ, "AMQP_URI": sample_vhost, "SAMPLE_DATABASE_URL": sample_db, "SANDBOX": "true",
            "PYTHONPATH": f"{SAMPLE}:{os.environ.get('PYTHONPATH', '')}", "EVENT_MAX_ATTEMPTS": "4",
            "EVENT_RETRY_BASE_SECONDS": "0.2"}
     process = SampleProcess(env, tmp_path_factory.mktemp("sample") / "sample.log")

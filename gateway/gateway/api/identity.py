@@ -136,7 +136,7 @@ def realname_status():
 def submit_online_realname(form):
     """线上实名认证：上传证件人像面、国徽面、手持证件照片（multipart 字段 id_front、id_back、id_handheld）"""
     caller = current_caller()
-    keys = store_incoming(caller["id"], ("id_front", "id_back", "id_handheld"))
+    keys = store_incoming(caller["id"], ("id_front", "id_back", "id_handheld"), "realname_photo")
     return services.identity.submit_online_realname({**form, **keys})
 
 

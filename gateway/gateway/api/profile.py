@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ausm_common.errors import ValidationFailed, schema_errors
+from ausm_common.upload_policies import collection_purpose
 
 from ..auth import current_caller, login_required
 from ..rpc import services
@@ -12,6 +13,8 @@ from ..uploads import store_incoming
 blp = Blueprint("profile", __name__, url_prefix="/api/v1", description="信息采集、审核与会计管理部门")
 
 STEPS = ("notice", "basic", "education", "work", "department")
+CHANGE_PROOFS = ("identity_proof", "education_certificate", "degree_certificate", "abroad_certificate",
+                 "accounting_proof", "title_proof", "employment_proof")
 
 
 class Loose(Schema):
@@ -102,9 +105,9 @@ def save_step(data, step):
 @blp.arguments(FileIn, location="form")
 @login_required("person")
 def attach_file(form):
-    """上传照片或证明材料（multipart：slot + file），按内容检查类型、大小与像素"""
+    """上传照片或证明材料（multipart：slot + file），按内容检查类型、大小与像素（限制见 upload-policies 的 photo、proof）"""
     caller = current_caller()
-    keys = store_incoming(caller["id"], ("file",))
+    keys = store_incoming(caller["id"], {"file": form["slot"]}, collection_purpose(form["slot"]))
     if not keys:
         raise ValidationFailed("UPLOAD_EMPTY", "请选择要上传的文件", {form["slot"]: "请选择要上传的文件"})
     return services.profile.attach_collection_file(form["slot"], keys["file"])
@@ -158,7 +161,7 @@ def _load(schema: Schema, data: dict) -> dict:
         raise schema_errors(exc.messages)
 
 
-def _with_uploads(caller, names):
+def _with_uploads(caller, names, purpose):
     """Multipart: JSON in the `data` field, files beside it; JSON bodies pass straight through."""
     import json
     if request.mimetype == "multipart/form-data":
@@ -166,7 +169,7 @@ def _with_uploads(caller, names):
             data = json.loads(request.form.get("data") or "{}")
         except ValueError:
             raise ValidationFailed("BODY_INVALID", "提交的数据格式不正确", {})
-        return data, store_incoming(caller["id"], names)
+        return data, store_incoming(caller["id"], names, purpose)
     return request.get_json(silent=True) or {}, {}
 
 
@@ -175,8 +178,7 @@ def _with_uploads(caller, names):
 def submit_change():
     """提交信息变更（JSON，或 multipart：data=JSON + 证明文件 identity_proof / accounting_proof / …）"""
     caller = current_caller()
-    data, keys = _with_uploads(caller, ("identity_proof", "education_certificate", "degree_certificate",
-                                        "abroad_certificate", "accounting_proof", "title_proof", "employment_proof"))
+    data, keys = _with_uploads(caller, {name: f"proofs.{name}" for name in CHANGE_PROOFS}, "proof")
     data = _load(ChangeIn(), data)
     if "identity_proof" in keys:
         data["identity_proof_key"] = keys.pop("identity_proof")
@@ -209,9 +211,9 @@ class TransferIn(Loose):
 @blp.route("/transfers", methods=["POST"])
 @login_required("person")
 def submit_transfer():
-    """调转申请（multipart：data=JSON {reason, to_department, details} + proof 图片 <200KB）"""
+    """调转申请（multipart：data=JSON {reason, to_department, details} + proof 图片，见 upload-policies）"""
     caller = current_caller()
-    data, keys = _with_uploads(caller, ("proof",))
+    data, keys = _with_uploads(caller, ("proof",), "transfer_proof")
     data = _load(TransferIn(), data)
     return services.profile.submit_transfer({**data, "proof_key": keys.get("proof")}), 201
 
@@ -235,9 +237,9 @@ def fetch_qualifications():
 @blp.route("/qualifications", methods=["POST"])
 @login_required("person")
 def submit_qualification():
-    """手动填报职称（multipart：data=JSON {category: accounting|other, …} + proof 图片 20KB～500KB）"""
+    """手动填报职称（multipart：data=JSON {category: accounting|other, …} + proof 图片，见 upload-policies）"""
     caller = current_caller()
-    data, keys = _with_uploads(caller, ("proof",))
+    data, keys = _with_uploads(caller, ("proof",), "qualification_proof")
     category = data.pop("category", None)
     return services.profile.submit_qualification(category, {**data, "proof_key": keys.get("proof")}), 201
 

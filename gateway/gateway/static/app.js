@@ -371,12 +371,22 @@
       var errors = checkRequired(form);
       if (!Object.keys(errors).length && options.validate) errors = options.validate(data, form) || {};
       if (Object.keys(errors).length) { showLocalErrors(form, errors); return; }
+      var button = event.submitter || form.querySelector('[type="submit"]');
+      if (!options.multipart || !AUSM.checkFormUploads) { send(data, button); return; }
+      // Files are checked against their purpose's policy (static/uploads.js) before any byte is sent.
+      busy = true;
+      AUSM.checkFormUploads(form).then(function (uploadErrors) {
+        busy = false;
+        if (Object.keys(uploadErrors).length) { showLocalErrors(form, uploadErrors); return; }
+        send(data, button);
+      });
+    });
 
+    function send(data, button) {
       var body = options.multipart ? new FormData(form) : data;
       if (options.transform) body = options.transform(body, form);
       var url = typeof options.url === "function" ? options.url(data, form) : options.url;
       var method = (options.method || "POST").toUpperCase();
-      var button = event.submitter || form.querySelector('[type="submit"]');
       var busyText = options.busyText || "提交中…";
       busy = true;
       AUSM.setBusy(button, true, busyText);
@@ -397,7 +407,7 @@
         refreshCaptchas(form);           // a captcha serves one try, right or wrong
         if (options.onError) options.onError(err, form);
       });
-    });
+    }
     return form;
   };
 

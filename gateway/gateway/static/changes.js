@@ -39,7 +39,6 @@
     abroad_certificate: "教育部留学服务中心认证书", accounting_proof: "会计工作经历证明",
     title_proof: "会计专业职务聘任文件或证明", employment_proof: "现工作单位证明（在职证明）"
   };
-  var PROOF_RULE = { min: 20 * 1024, max: 2 * 1024 * 1024, text: "JPG/PNG格式，20KB～2MB，清晰完整" };
   var SCOPE_TEXT = {
     accountant: "在国家机关、企业、事业单位和其他组织中从事会计工作的人员；工作经历中须有会计工作经历。",
     qualified_non_accountant: "不从事会计工作，但已取得会计专业技术资格的人员。",
@@ -47,7 +46,8 @@
   };
   var STATUS_CLASS = { submitted: "badge-warn", approved: "badge-ok", returned: "badge-err", withdrawn: "" };
 
-  var S = { opts: {}, c: null, changes: [], kind: "basic", editing: null, newId: null };
+  // uploads: /api/v1/upload-policies (static/uploads.js); change proofs follow the "proof" policy
+  var S = { opts: {}, c: null, changes: [], kind: "basic", editing: null, newId: null, uploads: null };
   var today = AUSM.fmtTime(new Date()).slice(0, 10);
 
   /* --- small helpers ---------------------------------------------------------------------- */
@@ -131,8 +131,10 @@
   }
 
   function init() {
-    Promise.all([AUSM.api("GET", "/api/v1/collection/options"), AUSM.api("GET", "/api/v1/collection")]).then(function (r) {
+    Promise.all([AUSM.api("GET", "/api/v1/collection/options"), AUSM.api("GET", "/api/v1/collection"),
+                 AUSM.uploadPolicies()]).then(function (r) {
       S.opts = r[0] || {};
+      S.uploads = r[2];
       var c = r[1];
       if (!c || c.status !== "approved") { notApproved(c || {}); return; }
       S.c = c;
@@ -506,6 +508,8 @@
 
   /* --- uploads inside the dialogs --------------------------------------------------------- */
 
+  function proofPolicy() { return S.uploads.policy("proof"); }
+
   function proofCard(prefix, name, existing) {
     var label = PROOFS[name];
     var id = prefix + "-proof-" + name;
@@ -513,18 +517,11 @@
       '<label class="label" for="' + id + '">' + esc(label) + '<span class="req" aria-hidden="true"' + (existing ? " hidden" : "") + ">*</span></label>" +
       '<div class="preview small">' + (existing ? '<a class="zoom" href="' + esc(existing.url) + '" target="_blank" rel="noopener" title="在新窗口查看大图">' +
         '<img src="' + esc(existing.url) + '" alt="' + esc(label) + '"></a>' : "<span>未上传</span>") + "</div>" +
-      '<div class="upload-meta small muted">' + (existing ? "已上传，可重新上传替换；" : "") + esc(PROOF_RULE.text) + "</div>" +
-      '<input type="file" id="' + id + '" name="proofs.' + name + '" accept="image/jpeg,image/png" data-label="' + esc(label) +
+      '<div class="upload-meta small muted">' + (existing ? "已上传，可重新上传替换；" : "") + esc(proofPolicy().text) + "</div>" +
+      '<input type="file" id="' + id + '" name="proofs.' + name + '" accept="' + esc(proofPolicy().content_types.join(",")) +
+      '" data-label="' + esc(label) +
       '" data-testid="' + prefix + "-proof-" + name + '">' +
       '<div class="field-error" data-for="proofs.' + name + '"></div></div>';
-  }
-
-  function checkProof(file) {
-    var ok = /^image\/(jpeg|png)$/.test(file.type) || /\.(jpe?g|png)$/i.test(file.name);
-    if (!ok) return "证明材料仅支持JPG、PNG格式的图片";
-    if (file.size < PROOF_RULE.min) return "证明材料不能小于20KB";
-    if (file.size > PROOF_RULE.max) return "证明材料不能超过2MB";
-    return null;
   }
 
   /** A picked proof: checked here first (the server checks the content again), then previewed. */
@@ -536,14 +533,26 @@
     AUSM.setFieldError(form, input.name, "");
     var file = input.files && input.files[0];
     if (!file) return;
-    var problem = checkProof(file);
-    if (problem) { AUSM.setFieldError(form, input.name, problem); input.value = ""; return; }
-    var preview = card && card.querySelector(".preview");
-    if (preview) {
-      var url = URL.createObjectURL(file);
-      preview.innerHTML = '<img src="' + url + '" alt="' + esc(input.getAttribute("data-label") || "") + '预览">';
-    }
+    AUSM.checkUpload(file, proofPolicy()).then(function (r) {
+      if (r.error) { AUSM.setFieldError(form, input.name, r.error); input.value = ""; return; }
+      var preview = card && card.querySelector(".preview");
+      if (preview && r.url) {
+        preview.innerHTML = '<img src="' + r.url + '" alt="' + esc(input.getAttribute("data-label") || "") + '预览">';
+      }
+    });
   });
+
+  /** Every picked proof checked against the policy before a byte is sent: a 422-shaped refusal if not. */
+  function checkProofs(files) {
+    return Promise.all((files || []).map(function (f) { return AUSM.checkUpload(f[1], proofPolicy()); }))
+      .then(function (results) {
+        var errors = {};
+        results.forEach(function (r, i) { if (r.error) errors["proofs." + files[i][0]] = r.error; });
+        if (Object.keys(errors).length) {
+          throw { status: 422, body: { code: "UPLOAD_INVALID", message: "请按提示修改标红的内容", errors: errors } };
+        }
+      });
+  }
 
   function proofFiles(form) {
     var out = [];
@@ -608,6 +617,10 @@
   }
 
   function send(form, button, data, files) {
+    return checkProofs(files).then(function () { return upload(button, data, files); });
+  }
+
+  function upload(button, data, files) {
     var fd = new FormData();
     fd.append("data", JSON.stringify(data));
     (files || []).forEach(function (f) { fd.append(f[0], f[1]); });

@@ -39,14 +39,6 @@
   // The optional second document of people registered with a non-mainland ID (manual §3.3).
   C.ALT_ID_TYPES = [{ code: "hmt_residence_permit", label: "港澳台居民居住证" },
                     { code: "foreign_permanent_residence", label: "外国人永久居留身份证" }];
-  // The photo rule of the department's province (mirrors the profile service's photo policies).
-  C.PHOTO_RULES = {
-    "default": { minBytes: 10 * 1024, maxBytes: 2 * 1024 * 1024, minW: 295, minH: 413,
-                 text: "JPG/JPEG格式，不小于10KB、不超过2MB，像素不小于295×413" },
-    "330000": { minBytes: 60 * 1024, maxBytes: 3 * 1024 * 1024 - 1, minW: 413, minH: 626,
-                text: "2寸标准证件数字照片，JPG/JPEG格式，红、蓝或白色背景，大于60KB、小于3MB，像素不小于413×626" }
-  };
-  C.PROOF_RULE = { minBytes: 20 * 1024, maxBytes: 2 * 1024 * 1024, text: "JPG/PNG格式，20KB～2MB，清晰完整、摆放端正" };
 
   C.stepOf = function (path) {
     var head = String(path || "").split(".")[0];
@@ -180,6 +172,7 @@
   var S = {
     c: null,           // the collection as the API last returned it
     opts: null,        // /api/v1/collection/options
+    uploads: null,     // /api/v1/upload-policies (static/uploads.js): the photo and proof rules
     step: null,
     edu: [],           // the education list being edited (saved as a whole)
     work: [],
@@ -228,9 +221,10 @@
     var found = ((S.c && S.c.steps) || []).filter(function (s) { return s.step === step; })[0];
     return found || { step: step, state: "todo", problems: 0 };
   }
-  function photoRule() {
-    var code = S.c && S.c.department && S.c.department.code;
-    return (code && C.PHOTO_RULES[code.slice(0, 2) + "0000"]) || C.PHOTO_RULES["default"];
+  /** The photo rule of the department's province, or a proof's rule: the policy the service enforces. */
+  function slotPolicy(slot) {
+    if (slot !== "basic.photo") return S.uploads.policy("proof");
+    return S.uploads.policy("photo", S.c && S.c.department && S.c.department.code);
   }
 
   /** Reviewer's reasons next to fields: .return-reason[data-for=NAME] inside root. */
@@ -312,8 +306,10 @@
   }
 
   function init() {
-    Promise.all([AUSM.api("GET", "/api/v1/collection/options"), AUSM.api("GET", "/api/v1/collection")]).then(function (r) {
+    Promise.all([AUSM.api("GET", "/api/v1/collection/options"), AUSM.api("GET", "/api/v1/collection"),
+                 AUSM.uploadPolicies()]).then(function (r) {
       S.opts = r[0];
+      S.uploads = r[2];
       var c = r[1];
       if (c.status === "not_started") {
         if (!c.realname_verified) { realnameRequired(); return; }
@@ -613,7 +609,8 @@
     options = options || {};
     var file = fileOf(slot);
     var photo = slot === "basic.photo";
-    var rule = photo ? photoRule().text : C.PROOF_RULE.text;
+    var policy = slotPolicy(slot);
+    var rule = policy.text;
     var locked = S.readonly || options.disabled;
     return '<div class="upload-card' + (file ? " has-file" : "") + '" data-slot="' + esc(slot) + '" data-testid="card-' + esc(slot) + '">' +
       '<div class="label">' + esc(title) + (options.required === false ? "" : '<span class="req" aria-hidden="true">*</span>') + "</div>" +
@@ -628,7 +625,7 @@
       (locked ? (options.disabled && !S.readonly ? '<div class="small muted">' + esc(options.disabled) + "</div>" : "") :
         '<div class="upload-actions"><label class="btn btn-sm upload-btn' + (file ? "" : " btn-primary") + '">' + (file ? "重新上传" : "选择文件上传") +
         '<input type="file" class="visually-hidden" name="' + esc(slot) + '" data-slot="' + esc(slot) + '" accept="' +
-        (photo ? "image/jpeg" : "image/jpeg,image/png") + '" aria-label="' + (file ? "重新上传" : "上传") + esc(title) +
+        esc(policy.content_types.join(",")) + '" aria-label="' + (file ? "重新上传" : "上传") + esc(title) +
         '" data-testid="upload-' + esc(slot) + '"></label></div>') +
       '<div class="upload-progress small muted" role="status" aria-live="polite"></div>' +
       '<div class="return-reason" data-for="' + esc(slot) + '"></div>' +
@@ -670,26 +667,9 @@
   function visited(step) { return stepInfo(step).state !== "todo"; }
 
   function checkImage(file, slot) {
-    return new Promise(function (resolve) {
-      var photo = slot === "basic.photo";
-      var rule = photo ? photoRule() : C.PROOF_RULE;
-      var jpeg = /^image\/jpeg$/.test(file.type) || /\.jpe?g$/i.test(file.name);
-      var png = /^image\/png$/.test(file.type) || /\.png$/i.test(file.name);
-      if (photo ? !jpeg : !(jpeg || png)) return resolve(photo ? "照片仅支持JPG/JPEG格式" : "证明材料仅支持JPG、PNG格式的图片");
-      if (file.size < rule.minBytes) return resolve((photo ? "照片" : "证明材料") + "不能小于" + C.fmtSize(rule.minBytes));
-      if (file.size > rule.maxBytes) return resolve((photo ? "照片" : "证明材料") + "不能超过" + C.fmtSize(rule.maxBytes + 1));
-      if (!photo) return resolve(null);
-      var url = URL.createObjectURL(file);
-      var img = new Image();
-      img.onload = function () {
-        URL.revokeObjectURL(url);
-        if (img.naturalWidth < rule.minW || img.naturalHeight < rule.minH) {
-          resolve("照片像素为" + img.naturalWidth + "×" + img.naturalHeight + "，要求不小于" + rule.minW + "×" + rule.minH +
-            "；请勿将小照片放大后使用");
-        } else resolve(null);
-      };
-      img.onerror = function () { URL.revokeObjectURL(url); resolve("无法读取该图片，请重新选择"); };
-      img.src = url;
+    return AUSM.checkUpload(file, slotPolicy(slot)).then(function (r) {
+      if (r.url) URL.revokeObjectURL(r.url);
+      return r.error;
     });
   }
 
@@ -823,11 +803,11 @@
   }
 
   function renderBasicUploads() {
-    var rule = photoRule();
+    var rule = slotPolicy("basic.photo");
     var dept = S.c.department;
     el("photo-rule").innerHTML = "<strong>照片要求：</strong>请上传清晰、完整、近期的本人免冠标准证件照片，" + esc(rule.text) +
       "。禁止将像素不满足要求的照片放大后使用。" + (dept ? "（按" + esc(dept.name) + "所在省份的要求）" :
-      "所选会计管理部门所在省份另有要求的，以其要求为准（如浙江省：" + esc(C.PHOTO_RULES["330000"].text) + "）。");
+      "所选会计管理部门所在省份另有要求的，以其要求为准（如浙江省：" + esc(S.uploads.policy("photo", "330000").text) + "）。");
     var slots = [{ slot: "basic.photo", text: "本人近期标准证件照片", required: true }];
     var needed = S.c.required_proofs || {};
     var proofNeeded = needed["basic.identity_proof"] || problems(["basic.identity_proof"]).length;

@@ -38,7 +38,6 @@
   };
   var PROOF_HINTS = { employer_moved: "统一社会信用代码证或工作单位证明", school_moved: "录取通知书、学生证或其他学习证明",
                       residence_moved: "身份证、户籍证明或居住证明" };
-  var PROOF_MAX = 200 * 1024;
   var STATUS_CLASS = { submitted: "badge-warn", approved: "badge-ok", returned: "badge-err" };
 
   var S = { opts: {}, c: null, transfers: [], pendingChanges: 0 };
@@ -281,23 +280,7 @@
     });
   }
 
-  /* proof: checked and previewed here; the server checks the content again */
-  function checkProof(file) {
-    var ok = /^image\/(jpeg|png)$/.test(file.type) || /\.(jpe?g|png)$/i.test(file.name);
-    if (!ok) return "证明文件仅支持JPG、JPEG、PNG格式的图片";
-    if (file.size >= PROOF_MAX) return "证明文件须小于200KB（当前 " + Math.ceil(file.size / 1024) + "KB），请压缩或重新扫描后上传";
-    return null;
-  }
-  el("proof").addEventListener("change", function () {
-    var input = el("proof");
-    var preview = el("proof-preview");
-    AUSM.setFieldError(form, "proof", "");
-    var file = input.files && input.files[0];
-    if (!file) { preview.textContent = "未上传"; return; }
-    var problem = checkProof(file);
-    if (problem) { AUSM.setFieldError(form, "proof", problem); input.value = ""; preview.textContent = "未上传"; return; }
-    preview.innerHTML = '<img src="' + URL.createObjectURL(file) + '" alt="调转证明材料预览" data-testid="proof-preview-img">';
-  });
+  /* proof: checked against the transfer_proof policy and previewed by static/uploads.js */
 
   function precheck() {
     var notes = [];
@@ -326,11 +309,6 @@
     url: "/api/v1/transfers",
     multipart: true,
     busyText: "提交中…",
-    validate: function () {
-      var file = el("proof").files[0];
-      var problem = file && checkProof(file);
-      return problem ? { proof: problem } : null;
-    },
     transform: function (fd) {
       var details = {};
       (FIELDS[reasonSelect.value] || []).forEach(function (f) {

@@ -33,7 +33,7 @@ from sqlalchemy import text
 
 from . import events, outbox
 from .clock import ClockProvider
-from .config import sandbox_enabled
+from .config import require_production_secrets, sandbox_enabled
 from .context import CallContext
 from .db import Database
 from .errors import (AppError, DomainError, Forbidden, InternalError, ProviderUnavailable, Unavailable,
@@ -114,7 +114,12 @@ def handle_event(source: str, event_type: str):
 
 
 class Caller(DependencyProvider):
-    """`self.caller`: the verified caller of this call (CallContext)."""
+    """`self.caller`: the verified caller of this call (CallContext). Every service verifies callers with the
+    platform's secret, so this is where a service refuses to start on development secrets in production."""
+
+    def setup(self):
+        config = self.container.config
+        require_production_secrets(bool(config.get("SANDBOX")), config)
 
     def get_dependency(self, worker_ctx):
         return CallContext.from_headers(worker_ctx.data)
