@@ -229,7 +229,7 @@ def test_hostile_or_broken_photos_are_a_422_refusal_and_their_uploads_removed(rp
     person = caller_for(rpc, login(rpc, data["id_number"])["token"])
     keys = upload_photos(store, account["id"], front=make_front())
     with pytest.raises(AppError) as err:
-        rpc.identity.submit_online_realname(person, {"region_code": "330000", **keys})
+        rpc.as_caller(person).identity.submit_online_realname({"region_code": "330000", **keys})
     assert err.value.status == 422 and err.value.code == code and set(err.value.errors) == {"id_front"}
     assert not any(store.exists(k) for k in keys.values())
     with db.get_session() as session:

@@ -261,13 +261,17 @@ def _pings(sample):
 # --- events out and in, while the broker drops every connection ------------------------------------
 
 def _close_connections(vhost_uri):
+    """Close every connection to this test's vhost (list_connections lists the whole broker: filter by vhost, so
+    other tests and other runs on this broker are left alone)."""
     vhost = vhost_uri.rsplit("/", 1)[-1]
-    listed = subprocess.run(["rabbitmqctl", "-q", "list_connections", "-p", vhost, "pid"], capture_output=True,
+    listed = subprocess.run(["rabbitmqctl", "-q", "list_connections", "pid", "vhost"], capture_output=True,
                             text=True)
-    for pid in [line.strip() for line in listed.stdout.splitlines() if line.strip().startswith("<")]:
+    pids = [line.split()[0] for line in listed.stdout.splitlines()
+            if line.strip().startswith("<") and line.split()[-1] == vhost]
+    for pid in pids:
         subprocess.run(["rabbitmqctl", "-q", "close_connection", pid, "test: dropped mid-stream"],
                        capture_output=True)
-    return listed.stdout.count("<")
+    return len(pids)
 
 
 def test_events_survive_dropped_broker_connections_mid_stream_and_apply_exactly_once(sample, db, sample_vhost):
