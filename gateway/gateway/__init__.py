@@ -41,7 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                                              name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import errors, files, health, pages, pages_profile
+    from . import errors, files, health, pages, pages_profile, throttle
     from .api import identity, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["SANDBOX"]:
         from . import sandbox
         app.register_blueprint(sandbox.blp)
+    throttle.install(app)
     errors.register(app)
     app.before_request(check_csrf)
     app.after_request(ensure_csrf_cookie)

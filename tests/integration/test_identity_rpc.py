@@ -1,4 +1,7 @@
 """The identity service over real RabbitMQ, PostgreSQL and S3."""
+import base64
+import json
+
 import pytest
 
 from ausm_common.clock import SharedSandboxClock
@@ -314,3 +317,30 @@ def test_one_network_gets_at_most_thirty_codes_a_day(rpc):
         rpc.identity.send_sms_code({"phone": phone(), "purpose": "register", "client": client})
     assert refused.value.code == "SMS_CLIENT_LIMIT" and refused.value.status == 429
     rpc.identity.send_sms_code({"phone": phone(), "purpose": "register", "client": f"other-{client}"})
+
+
+def test_a_forged_caller_is_refused_and_personal_data_is_for_services_only(rpc):
+    data, account = register(rpc)
+    person = caller_for(rpc, login(rpc, data["id_number"])["token"])
+    assert rpc.as_caller(person).identity.get_account()["id"] == account["id"]
+    # a made-up caller: claims to be national staff, unsigned or signed with another key
+    made_up = {"kind": "staff", "id": "x", "roles": ["admin", "reviewer"], "department_code": "000000"}
+    unsigned = base64.urlsafe_b64encode(json.dumps(made_up).encode()).decode().rstrip("=")
+    for token in (f"c1.{unsigned}.AAAA", json.dumps(made_up), "c1.e30.e30"):
+        with pytest.raises(AppError) as refused:
+            rpc.call("identity", "list_realname_requests", context={"ausm_caller": token})
+        assert refused.value.code == "STAFF_REQUIRED"
+    # the old way, a caller as an argument, is no caller at all
+    with pytest.raises(AppError) as old_way:
+        rpc.identity.get_account(person)
+    assert old_way.value.status == 400 and old_way.value.code == "BAD_CALL"
+    # unmasked personal data: back-end services only; not the gateway acting for a person, nor anyone anonymous
+    for caller in (rpc.as_caller(person), rpc.as_service("gateway"), rpc.anonymous()):
+        with pytest.raises(AppError) as refused:
+            caller.identity.get_person(account["id"])
+        assert refused.value.code == "SERVICE_ONLY"
+    full = rpc.as_service("profile").identity.get_person(account["id"])
+    assert full["full_id_number"] == data["id_number"]
+    # resolving a session is the gateway's job
+    with pytest.raises(AppError):
+        rpc.as_service("profile").identity.resolve_session("whatever")

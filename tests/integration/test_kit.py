@@ -224,6 +224,9 @@ def test_a_poisoned_event_is_parked_and_can_be_replayed_by_ops(sample, db, hooks
     publish(sample_vhost, "elsewhere", "credited", event)
     wait_for(lambda: (dead_letter(db, event["event_id"]) or ("",))[0] == "parked", what="parking")
     ops = sample.client.as_service("ops").sample
+    listed = subprocess.run([sys.executable, "-m", "ausm_common.ops", "dead-letters", "sample"], check=True,
+                            capture_output=True, text=True, env={**os.environ, "AMQP_URI": sample_vhost})
+    assert event["event_id"] in listed.stdout and "planned failure" in listed.stdout     # what ops sees
     parked = [d for d in ops.ops_dead_letters("parked") if d["event_id"] == event["event_id"]]
     assert len(parked) == 1 and parked[0]["attempts"] == 4 and "planned failure" in parked[0]["last_error"]
     assert parked[0]["payload"]["key"] == key and applied(db, key) == 0

@@ -78,7 +78,10 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
                "S3_ENDPOINT": s3["endpoint"], "S3_ACCESS_KEY": s3["access_key"], "S3_SECRET_KEY": s3["secret_key"],
                "S3_BUCKET": s3["bucket"], "SECRET_KEY": "e2e-secret", "PORT": str(port),
                "CLOCK_NAMESPACE": amqp.rsplit("/", 1)[-1] or "ausm_e2e",
-               "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8192", **(extra_env or {})}
+               "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8192",
+               # every test client is 127.0.0.1: the per-address throttles are tested on their own (test_throttle)
+               "THROTTLE_CAPTCHA": "100000/minute", "THROTTLE_SMS": "100000/minute", "THROTTLE_LOGIN": "100000/minute",
+               **(extra_env or {})}
         seed(env)
         procs = start_services(env, logs)
         procs.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads",
@@ -103,12 +106,13 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
 
 
 @contextmanager
-def gateway_alone(logs: Path, amqp_uri: str, extra_env: dict | None = None):
+def gateway_alone(logs: Path, amqp_uri: str, extra_env: dict | None = None, workers: int = 1):
     """Only the gateway (no services): for what it says when the rest is down."""
     port = infra.free_port()
     env = {**os.environ, "AMQP_URI": amqp_uri, "SANDBOX": "true", "SECRET_KEY": "e2e-secret",
            "RPC_TIMEOUT": "3", **(extra_env or {})}
     gateway = subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads", "4",
+                                "--workers", str(workers),
                                 "--bind", f"127.0.0.1:{port}", "--chdir", "gateway", "gateway.wsgi:app"],
                                cwd=ROOT, env=env, stdout=open(logs / "gateway-alone.log", "w"),
                                stderr=subprocess.STDOUT)

@@ -104,6 +104,11 @@ class CallContext:
             raise Forbidden("SERVICE_ONLY", "仅限平台内部服务调用")
         return self.via
 
+    def backend(self) -> str:
+        """One of the platform's back-end services (the registry), not the gateway acting for a browser."""
+        from .registry import names
+        return self.service(*names())
+
     def is_service(self, *allowed: str) -> bool:
         return bool(self.via) and (not allowed or self.via in allowed)
 

@@ -17,6 +17,7 @@ error family: broken rules into 4xx AppErrors, a dependency that is down into 50
 carries only a correlation id (the traceback stays in this service's log).
 """
 import functools
+import inspect
 import logging
 import time
 import uuid
@@ -36,7 +37,7 @@ from .clock import ClockProvider
 from .config import require_production_secrets, sandbox_enabled
 from .context import CallContext
 from .db import Database
-from .errors import (AppError, DomainError, Forbidden, InternalError, ProviderUnavailable, Unavailable,
+from .errors import (AppError, DomainError, Forbidden, InternalError, NotFound, ProviderUnavailable, Unavailable,
                      as_app_error, schema_errors)
 from .rpc import ServiceRpc, forwarded_context, shared_client
 
@@ -82,8 +83,15 @@ def entrypoint(fn=None, *, sensitive: tuple[str, ...] = ()):
     """An RPC entrypoint whose failures all cross the wire as AppErrors. `sensitive` names arguments (or
     `data.password` paths) that nameko redacts wherever it records call arguments."""
     def decorate(fn):
+        signature = inspect.signature(fn)
+
         @functools.wraps(fn)
         def wrapper(self, *args, **kwargs):
+            try:
+                signature.bind(self, *args, **kwargs)
+            except TypeError:
+                raise AppError("BAD_CALL", f"调用参数不正确：{fn.__name__}{signature}".replace("(self, ", "(")) \
+                    from None
             try:
                 return fn(self, *args, **kwargs)
             except Exception as exc:
@@ -157,7 +165,7 @@ class ServiceBase:
     def ping(self):
         with self.db.get_session() as session:
             session.execute(text("SELECT 1"))
-        return {"ok": True, "service": self.name}
+        return {"ok": True, "service": self.name, "now": self.clock.now().isoformat()}
 
     # --- events out: the outbox relay -------------------------------------------------------------
     @timer(interval=0.2)
@@ -217,7 +225,7 @@ class ServiceBase:
         self.caller.ops()
         replayed = events.replay(self.db, self.tables.dead_letter, int(dead_letter_id))
         if replayed is None:
-            raise AppError("NOT_FOUND", "没有这条死信")
+            raise NotFound("NOT_FOUND", "没有这条死信")
         return replayed
 
     @entrypoint

@@ -142,8 +142,8 @@ class IdentityService(kit.ServiceBase):
 
     @entrypoint
     def get_person(self, account_id):
-        """For other services only: the registration data (unmasked) and real-name state of one person."""
-        self.caller.service()
+        """For the other back-end services only: the registration data (unmasked) and real-name state of a person."""
+        self.caller.backend()
         with self.db.get_session() as session:
             account = session.get(Account, account_id)
             if account is None:
