@@ -27,6 +27,7 @@ start() {  # name, then the command
   nohup "$@" >"var/log/$name.log" 2>&1 &
   echo $! >"var/run/$name.pid"
 }
+python -m ausm_common.topology >/dev/null   # consumer queues exist before anyone publishes
 while read -r name package dbenv dbname; do
   start "$name" nameko run --config "services/$name/config.yml" "$package.service"
 done < <(python -m ausm_common.registry table)

@@ -319,3 +319,16 @@ def test_events_survive_dropped_broker_connections_mid_stream_and_apply_exactly_
         unpublished = session.scalar(text("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
     assert counts == {k: 1 for k in every}, {k: v for k, v in counts.items() if v != 1}
     assert unpublished == 0
+
+
+def test_consumer_queues_are_declared_before_any_service_runs_so_early_events_wait():
+    from ausm_common import topology
+    with infra.rabbit_vhost("ausm_topology") as uri:
+        declared = topology.declare(uri)
+        assert "evt-identity-phone_changed--profile.handle_phone_changed" in declared
+        publish(uri, "identity", "phone_changed", {"event_id": "early", "account_id": "a", "phone": "13900000000"})
+        with kombu.Connection(uri) as conn:
+            channel = conn.channel()
+            _, waiting, _ = channel.queue_declare("evt-identity-phone_changed--profile.handle_phone_changed",
+                                                  passive=True)
+        assert waiting == 1          # kept for the profile service, which has not started yet

@@ -83,6 +83,7 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
                "THROTTLE_CAPTCHA": "100000/minute", "THROTTLE_SMS": "100000/minute", "THROTTLE_LOGIN": "100000/minute",
                **(extra_env or {})}
         seed(env)
+        subprocess.run([sys.executable, "-m", "ausm_common.topology"], env=env, check=True, capture_output=True)
         procs = start_services(env, logs)
         procs.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads",
                                        str(gateway_threads), "--bind", f"127.0.0.1:{port}", "--chdir", "gateway",
