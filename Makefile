@@ -7,10 +7,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run stop test test-unit test-integration test-e2e bench venv migrate seed clean-state check-deploy
 
-$(STAMP): requirements.txt requirements-dev.txt services/common/pyproject.toml services/identity/pyproject.toml services/profile/pyproject.toml gateway/pyproject.toml
+# The registered services (services/common/ausm_common/services.yml), each installed from services/<name>.
+SERVICES := $(shell sed -n 's/^ *- *{name: *\([a-z_]*\),.*/\1/p' services/common/ausm_common/services.yml)
+
+$(STAMP): requirements.txt requirements-dev.txt services/common/ausm_common/services.yml $(wildcard services/*/pyproject.toml) gateway/pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
-	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e services/common -e services/identity -e services/profile -e gateway
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e services/common $(addprefix -e services/,$(SERVICES)) -e gateway
 	@touch $(STAMP)
 
 venv: $(STAMP)

@@ -45,7 +45,8 @@ def bare_verifications(n, workers):
     return rate(lambda _: hasher.verify(stored, "Kuaiji#2025"), n, workers)
 
 
-def gateway_logins(stack, login_name, n, workers):
+def gateway_logins(stack, login_names, n, workers):
+    """Each client logs in to its own account: logins of one (account, client) are served one at a time."""
     captchas = []
     for _ in range(n):   # captchas are fetched before the clock starts: we time the login itself
         captcha = requests.post(stack.url("/api/v1/captcha"), timeout=10).json()
@@ -55,24 +56,22 @@ def gateway_logins(stack, login_name, n, workers):
     def one(i):
         captcha_id, answer = captchas[i]
         response = sessions[i % workers].post(stack.url("/api/v1/sessions"), timeout=30, json={
-            "login": login_name, "password": "Kuaiji#2025", "captcha_id": captcha_id,
+            "login": login_names[i % workers], "password": "Kuaiji#2025", "captcha_id": captcha_id,
             "captcha_answer": answer, "transport": "bearer"})
         assert response.status_code == 200, response.text
     return rate(one, n, workers)
 
 
 def rpc_round_trips(stack, n):
-    from ausm_common.rpc import RpcPool
-    pool = RpcPool(stack.amqp_uri, size=1, timeout=10)
-    with pool.get() as proxy:
-        proxy.identity.ping()
+    from ausm_common.rpc import RpcClient
+    client = RpcClient(stack.amqp_uri, timeout=10, name="bench")
+    client.identity.ping()
     times = []
     for _ in range(n):
         start = time.perf_counter()
-        with pool.get() as proxy:
-            proxy.identity.ping()
+        client.identity.ping()
         times.append(time.perf_counter() - start)
-    pool.close()
+    client.close()
     return statistics.median(times)
 
 
@@ -104,14 +103,17 @@ def main():
     args = parser.parse_args()
     env = {f"ARGON2_{k.upper()}": str(v) for k, v in ARGON2.items()}
     with running_stack(Path(tempfile.mkdtemp(prefix="bench-")), extra_env=env, gateway_threads=16) as stack:
-        data = new_person(password="Kuaiji#2025", password_confirm="Kuaiji#2025")
-        assert register(Browser(stack), data).status_code == 201
+        names = []
+        for _ in range(args.workers):
+            data = new_person(password="Kuaiji#2025", password_confirm="Kuaiji#2025")
+            assert register(Browser(stack), data).status_code == 201
+            names.append(data["id_number"])
         bare, logins, bare_seq, logins_seq, rpc, local = [], [], [], [], [], []
         for _ in range(args.trials):   # interleaved, so drift on the machine hits both sides alike
             bare.append(bare_verifications(args.logins, args.workers))
-            logins.append(gateway_logins(stack, data["id_number"], args.logins, args.workers))
+            logins.append(gateway_logins(stack, names, args.logins, args.workers))
             bare_seq.append(bare_verifications(args.logins // 2, 1))
-            logins_seq.append(gateway_logins(stack, data["id_number"], args.logins // 2, 1))
+            logins_seq.append(gateway_logins(stack, names, args.logins // 2, 1))
             rpc.append(rpc_round_trips(stack, args.calls))
             local.append(in_process_calls(stack, args.calls))
     med = statistics.median
@@ -121,7 +123,7 @@ def main():
           f"bare verifications/s, {args.workers} threads: {med(bare):8.1f}   ratio {med(logins) / med(bare):.2f}")
     print(f"logins/s through gateway, 1 client:  {med(logins_seq):8.1f}   "
           f"bare verifications/s, 1 thread:  {med(bare_seq):8.1f}   ratio {med(logins_seq) / med(bare_seq):.2f}")
-    print(f"identity.ping RPC round trip (gateway pool): {med(rpc) * 1000:7.2f} ms   "
+    print(f"identity.ping RPC round trip (gateway client): {med(rpc) * 1000:7.2f} ms   "
           f"in-process: {med(local) * 1000:7.3f} ms   ratio {med(rpc) / med(local):.1f}x")
     print("runs: logins " + ", ".join(f"{x:.1f}" for x in logins) + " | bare " + ", ".join(f"{x:.1f}" for x in bare))
 

@@ -4,7 +4,7 @@
 #
 #   run (default)   alembic upgrade head first when MIGRATE=1, then `nameko run` (PID 1, so SIGTERM
 #                   reaches nameko, which lets in-flight workers finish)
-#   migrate [CMD..] alembic upgrade head, then run CMD if given (reference data that needs the new
+#   migrate [CMD..] alembic upgrade head, declare the service's event queues, then run CMD if given (reference data that needs the new
 #                   schema: `migrate python -m profiles.seed`), then exit (compose `<service>-migrate`,
 #                   the Kubernetes Jobs)
 #   wait-migrated   wait until the database is at the newest revision, then exit (Kubernetes init
@@ -23,6 +23,9 @@ cd /app
 migrate() {
     echo "[$SERVICE] alembic upgrade head"
     (cd "services/$SERVICE" && alembic upgrade head)
+    # The queues of this service's event handlers exist before any producer publishes (else events are dropped).
+    echo "[$SERVICE] declaring event consumer queues"
+    python -m ausm_common.topology --service "$SERVICE"
 }
 
 # First column of `alembic current` / `alembic heads`, sorted (one line per head).

@@ -775,20 +775,18 @@ class Checker:
             return None
 
     def check_gateway_services(self):
-        """Every service the gateway's /healthz pings must be deployed, in compose and in k8s."""
-        rpc = self.root / "gateway/gateway/rpc.py"
+        """Every service in the registry (services/common/ausm_common/services.yml), which the gateway's /healthz
+        pings, must be deployed, in compose and in k8s."""
+        rpc = self.root / "services/common/ausm_common/services.yml"
         if not rpc.is_file():
-            self.notes.append("gateway/gateway/rpc.py not found: the list of called services was not checked")
+            self.notes.append(f"{self.r(rpc)} not found: the list of services was not checked")
             return
-        names = None
-        for node in ast.walk(ast.parse(rpc.read_text())):
-            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "SERVICES" for t in node.targets):
-                try:
-                    names = ast.literal_eval(node.value)
-                except ValueError:
-                    pass
-        if not isinstance(names, (tuple, list, set, frozenset)) or not all(isinstance(n, str) for n in names):
-            self.warnings.append(f"{self.r(rpc)}: SERVICES is not a literal tuple of names, so the checker "
+        try:
+            names = [entry["name"] for entry in yaml.safe_load(rpc.read_text())["services"]]
+        except (KeyError, TypeError, yaml.YAMLError):
+            names = None
+        if not names or not all(isinstance(n, str) for n in names):
+            self.warnings.append(f"{self.r(rpc)}: no readable list of services, so the checker "
                                  f"cannot verify that every service the gateway calls is deployed")
             return
         # A problem, not a warning: the gateway's /healthz pings every one of these services and answers
@@ -806,7 +804,7 @@ class Checker:
                        if not ok]
             if missing:
                 self.problems.append(
-                    f"the gateway calls service {name!r} ({self.r(rpc)} SERVICES), which is not deployed in "
+                    f"the gateway calls service {name!r} ({self.r(rpc)}), which is not deployed in "
                     f"{' nor in '.join(missing)}: the deployed gateway's /healthz answers 503, so it never becomes ready")
                 continue
             # compose: the gateway starts after (and `up gateway` brings up) every service it pings.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start, or install and start, what the platform needs on this machine:
-#   ensure-infra.sh postgres | rabbitmq | createdb NAME | s3 DIR PORT | chromium
+#   ensure-infra.sh postgres | rabbitmq | redis | createdb NAME | s3 DIR PORT | chromium
 # Idempotent: a running service is left alone. Installs use Debian packages (apt-get as root).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -39,6 +39,14 @@ rabbitmq() {
   wait_port 127.0.0.1 5672 90 RabbitMQ
 }
 
+redis() {
+  port_open 127.0.0.1 6379 && return 0
+  if ! command -v redis-server >/dev/null; then apt_install redis-server; fi
+  as_root redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+    --logfile /tmp/ausm-redis.log
+  wait_port 127.0.0.1 6379 30 Redis
+}
+
 createdb_if_missing() {
   local name=$1
   if [ "$(psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'")" != 1 ]; then
@@ -69,8 +77,9 @@ chromium() {
 case "${1:-}" in
   postgres) postgres ;;
   rabbitmq) rabbitmq ;;
+  redis) redis ;;
   createdb) createdb_if_missing "$2" ;;
   s3) s3 "$2" "$3" ;;
   chromium) chromium ;;
-  *) echo "usage: $0 postgres|rabbitmq|createdb NAME|s3 DIR PORT|chromium" >&2; exit 2 ;;
+  *) echo "usage: $0 postgres|rabbitmq|redis|createdb NAME|s3 DIR PORT|chromium" >&2; exit 2 ;;
 esac

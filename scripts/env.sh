@@ -3,8 +3,14 @@ export ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 export PATH="$ROOT/.venv/bin:$PATH"
 export AMQP_URI="${AMQP_URI:-pyamqp://guest:guest@127.0.0.1:5672/}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
-export IDENTITY_DATABASE_URL="${IDENTITY_DATABASE_URL:-postgresql+psycopg2://$PGUSER@$PGHOST:$PGPORT/ausm_identity}"
-export PROFILE_DATABASE_URL="${PROFILE_DATABASE_URL:-postgresql+psycopg2://$PGUSER@$PGHOST:$PGPORT/ausm_profile}"
+# One database per registered service (services/common/ausm_common/services.yml): <NAME>_DATABASE_URL.
+export AUSM_SERVICES="$(sed -n 's/^ *- *{name: *\([a-z_]*\),.*/\1/p' "$ROOT/services/common/ausm_common/services.yml" | xargs)"
+for _name in $AUSM_SERVICES; do
+  _var="$(echo "$_name" | tr '[:lower:]' '[:upper:]')_DATABASE_URL"
+  export "$_var=${!_var:-postgresql+psycopg2://$PGUSER@$PGHOST:$PGPORT/ausm_$_name}"
+done
+unset _name _var
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export S3_PORT="${S3_PORT:-9000}"
 export S3_ENDPOINT="${S3_ENDPOINT:-127.0.0.1:$S3_PORT}"
 export S3_ACCESS_KEY="${S3_ACCESS_KEY:-S3RVER}" S3_SECRET_KEY="${S3_SECRET_KEY:-S3RVER}"

@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# make run: set up what is missing, migrate, seed, start identity and the gateway, print how to use it.
+# make run: set up what is missing, migrate, seed, start every service (services.yml) and the gateway.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
 bash scripts/ensure-infra.sh postgres
 bash scripts/ensure-infra.sh rabbitmq
-bash scripts/ensure-infra.sh createdb ausm_identity
-bash scripts/ensure-infra.sh createdb ausm_profile
+bash scripts/ensure-infra.sh redis
+while read -r name package dbenv dbname; do
+  bash scripts/ensure-infra.sh createdb "$dbname"
+done < <(python -m ausm_common.registry table)
 if [ -z "${S3_EXTERNAL:-}" ]; then   # set S3_EXTERNAL=1 when S3_ENDPOINT points at a real MinIO
   bash scripts/ensure-infra.sh s3 "$ROOT/var/s3" "$S3_PORT"
 fi
 
-(cd services/identity && alembic upgrade head)
-(cd services/profile && alembic upgrade head)
-python -m identity.seed > var/seed.json
-python -m profiles.seed > var/seed-profile.json
+while read -r name package dbenv dbname; do
+  (cd "services/$name" && alembic upgrade head)
+  python -m "$package.seed" > "var/seed-$name.json"
+done < <(python -m ausm_common.registry table)
 
 start() {  # name, then the command
   local name=$1; shift
@@ -25,8 +27,10 @@ start() {  # name, then the command
   nohup "$@" >"var/log/$name.log" 2>&1 &
   echo $! >"var/run/$name.pid"
 }
-start identity nameko run --config services/identity/config.yml identity.service
-start profile nameko run --config services/profile/config.yml profiles.service
+python -m ausm_common.topology >/dev/null   # consumer queues exist before anyone publishes
+while read -r name package dbenv dbname; do
+  start "$name" nameko run --config "services/$name/config.yml" "$package.service"
+done < <(python -m ausm_common.registry table)
 start gateway gunicorn -k gthread --workers "${GATEWAY_WORKERS:-2}" --threads "${GATEWAY_THREADS:-16}" \
   --bind "${HOST:-127.0.0.1}:$PORT" --chdir gateway --access-logfile - gateway.wsgi:app
 
@@ -36,6 +40,6 @@ for _ in $(seq 1 60); do
 done
 if ! curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null; then
   echo "平台未能在60秒内就绪：" >&2; curl -sS "http://127.0.0.1:$PORT/healthz" >&2 || true
-  echo; echo "logs: var/log/identity.log var/log/gateway.log" >&2; exit 1
+  echo; echo "logs: var/log/" >&2; exit 1
 fi
-python scripts/print-welcome.py var/seed.json
+python scripts/print-welcome.py var/seed-identity.json

@@ -11,11 +11,13 @@ run_unit() { pytest -q tests/unit; }
 run_integration() {
   bash scripts/ensure-infra.sh postgres
   bash scripts/ensure-infra.sh rabbitmq
+  bash scripts/ensure-infra.sh redis
   pytest -q -p no:cacheprovider tests/integration
 }
 run_e2e() {
   bash scripts/ensure-infra.sh postgres
   bash scripts/ensure-infra.sh rabbitmq
+  bash scripts/ensure-infra.sh redis
   bash scripts/ensure-infra.sh chromium
   pytest -q -p no:cacheprovider tests/e2e
 }

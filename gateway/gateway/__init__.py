@@ -7,23 +7,22 @@ warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 from flask import Flask  # noqa: E402
 from flask_smorest import Api  # noqa: E402
 
-from ausm_common.config import amqp_uri, env, env_bool, env_int, sandbox_enabled  # noqa: E402
-from ausm_common.rpc import RpcPool  # noqa: E402
+from ausm_common.config import (DEV_SECRET, amqp_uri, env, env_bool, env_int, require_production_secrets,  # noqa: E402
+                                sandbox_enabled)
+from ausm_common.rpc import RpcClient  # noqa: E402
 from ausm_common.storage import ObjectStore  # noqa: E402
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=env("SECRET_KEY", "dev-only-secret-change-me"),
+        SECRET_KEY=env("SECRET_KEY", DEV_SECRET),
         AMQP_URI=amqp_uri(),
         SANDBOX=sandbox_enabled(),
         RPC_TIMEOUT=float(env("RPC_TIMEOUT", "10")),
-        RPC_POOL_SIZE=env_int("RPC_POOL_SIZE", 32),
         COOKIE_SECURE=env_bool("COOKIE_SECURE", False),
         SESSION_MAX_AGE=2 * 3600,
         TRUSTED_PROXY_HOPS=env_int("TRUSTED_PROXY_HOPS", 0),
-        MAX_UPLOAD_BYTES=env_int("MAX_UPLOAD_BYTES", 8 * 1024 * 1024),
         MAX_CONTENT_LENGTH=env_int("MAX_REQUEST_BYTES", 30 * 1024 * 1024),
         API_TITLE="全国会计人员统一服务管理平台 API",
         API_VERSION="v1",
@@ -34,21 +33,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    require_production_secrets(app.config["SANDBOX"], {"SECRET_KEY": app.config["SECRET_KEY"]})
     app.json.ensure_ascii = False
     logging.basicConfig(level=env("LOG_LEVEL", "INFO"))
 
-    app.extensions["rpc_pool"] = RpcPool(app.config["AMQP_URI"], size=app.config["RPC_POOL_SIZE"],
-                                         timeout=app.config["RPC_TIMEOUT"])
-    app.extensions["health_pool"] = RpcPool(app.config["AMQP_URI"], size=4, timeout=3)
+    app.extensions["rpc_client"] = RpcClient(app.config["AMQP_URI"], timeout=app.config["RPC_TIMEOUT"],
+                                             name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import errors, files, health, pages, pages_profile, security
-    from .api import identity, profile
+    from . import errors, files, health, pages, pages_profile, security, throttle
+    from .api import identity, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
     api = Api(app)
     api.register_blueprint(identity.blp)
     api.register_blueprint(profile.blp)
+    api.register_blueprint(uploads.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)
     app.register_blueprint(pages.blp)
@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["SANDBOX"]:
         from . import sandbox
         app.register_blueprint(sandbox.blp)
+    throttle.install(app)
     errors.register(app)
     app.before_request(check_csrf)
     app.after_request(ensure_csrf_cookie)

@@ -7,7 +7,7 @@ from flask import current_app, g, request
 
 from ausm_common.errors import Forbidden, NotAuthenticated
 
-from .rpc import services
+from .rpc import gateway_services
 
 SESSION_COOKIE = "ausm_session"
 CSRF_COOKIE = "ausm_csrf"
@@ -50,7 +50,7 @@ def current_caller() -> dict | None:
         g.caller, g.transport = None, transport
         if token:
             try:
-                g.caller = services.identity.resolve_session(token)
+                g.caller = gateway_services.identity.resolve_session(token)
             except NotAuthenticated:
                 g.caller = None
         if g.caller:

@@ -7,7 +7,6 @@ from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from werkzeug.exceptions import HTTPException
 
 from ausm_common.errors import AppError
-from ausm_common.rpc import PoolExhausted
 
 log = logging.getLogger("gateway")
 
@@ -59,7 +58,6 @@ def register(app):
         return _http_error(exc)
 
     @app.errorhandler(RpcTimeout)
-    @app.errorhandler(PoolExhausted)
     @app.errorhandler(UnknownService)
     def unavailable(exc):
         log.warning("service unavailable on %s: %r", request.path, exc)

@@ -2,8 +2,11 @@
 from flask import Blueprint, Response, abort, current_app, request
 
 from ausm_common.config import file_link_secret
+from ausm_common.storage import ObjectMissing
 from ausm_common.tokens import check_file_link
 from ausm_common.uploads import CONTENT_TYPES, sniff
+
+from .errors import error_response
 
 blp = Blueprint("files", __name__)
 
@@ -12,7 +15,10 @@ blp = Blueprint("files", __name__)
 def serve(key):
     if not check_file_link(file_link_secret(), key, request.args.get("expires", ""), request.args.get("sig", "")):
         abort(403)
-    data = current_app.extensions["object_store"].get(key)
+    try:
+        data = current_app.extensions["object_store"].get(key)
+    except ObjectMissing:    # replaced by a newer upload, or deleted with its record
+        return error_response(410, "FILE_GONE", "该文件已被替换或删除，请刷新页面后查看最新文件")
     response = Response(data, mimetype=CONTENT_TYPES.get(sniff(data), "application/octet-stream"))
     response.headers["Cache-Control"] = "private, max-age=60"
     response.headers["X-Content-Type-Options"] = "nosniff"

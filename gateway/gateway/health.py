@@ -20,10 +20,9 @@ def _broker_up(uri: str) -> bool:
 
 
 def _ping(app, name):
-    """A short-timeout pool of its own, so a dead service answers 503 in seconds."""
+    """A short timeout of its own, so a dead service answers 503 in seconds."""
     try:
-        with app.extensions["health_pool"].get() as proxy:
-            return getattr(proxy, name).ping().get("ok") is True
+        return app.extensions["rpc_client"].call(name, "ping", timeout=3).get("ok") is True
     except Exception:
         return False
 

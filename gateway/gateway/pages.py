@@ -3,6 +3,7 @@ the few routes here that act are the providers' redirects back to us."""
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from ausm_common.errors import AppError
+from ausm_common.upload_policies import policy_for
 
 from .auth import client_address, current_caller, set_session_cookie
 from .rpc import services
@@ -13,6 +14,12 @@ blp = Blueprint("pages", __name__)
 @blp.app_context_processor
 def inject_caller():
     return {"caller": current_caller(), "sandbox": current_app.config["SANDBOX"]}
+
+
+@blp.app_context_processor
+def inject_upload_policy():
+    """Templates state an upload rule from the registry the services enforce: upload_policy("proof").text."""
+    return {"upload_policy": lambda purpose, region=None: policy_for(purpose, region).view()}
 
 
 def _need(kind: str, login_page: str):

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import segno
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
+from ausm_common.clock import SharedSandboxClock
 from ausm_common.errors import ValidationFailed
 
 from .rpc import services
@@ -28,11 +29,32 @@ def captcha(captcha_id):
     return jsonify(services.identity.sandbox_captcha_answer(captcha_id))
 
 
+@blp.route("/clock", methods=["GET"])
+def read_clock():
+    """The platform's sandbox time (shared by the gateway and every service)."""
+    clock = SharedSandboxClock()
+    return jsonify({"now": clock.now().isoformat(), "offset_seconds": clock.offset_seconds()})
+
+
 @blp.route("/clock", methods=["POST"])
 def advance_clock():
-    """Move the services' clock forward, e.g. to see an SMS code expire without waiting."""
-    seconds = int((request.get_json(silent=True) or {}).get("advance_seconds", 0))
-    return jsonify(services.identity.sandbox_advance_clock(seconds))
+    """Move every service's clock forward together, e.g. to see an SMS code expire without waiting."""
+    body = request.get_json(silent=True)
+    seconds = body.get("advance_seconds") if isinstance(body, dict) else None
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds <= 400 * 86400:
+        raise ValidationFailed("CLOCK_INVALID", "advance_seconds 应为 0 到 34560000 之间的秒数",
+                               {"advance_seconds": "应为非负秒数"})
+    clock = SharedSandboxClock()
+    clock.advance(seconds)
+    return jsonify({"now": clock.now().isoformat(), "offset_seconds": clock.offset_seconds()})
+
+
+@blp.route("/clock", methods=["DELETE"])
+def reset_clock():
+    """Back to real time (a tester's reset; records made in the moved time keep their times)."""
+    clock = SharedSandboxClock()
+    clock.reset()
+    return jsonify({"now": clock.now().isoformat(), "offset_seconds": 0})
 
 
 # --- Alipay ---------------------------------------------------------------------------

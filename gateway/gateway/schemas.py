@@ -162,3 +162,35 @@ class StaffIn(In):
 
 class OkOut(Schema):
     ok = fields.Boolean()
+
+
+class UploadMessagesOut(Schema):
+    type = fields.String(metadata={"description": "wrong format (by content, not by name)"})
+    too_small = fields.String()
+    too_large = fields.String()
+    corrupt = fields.String(metadata={"description": "unreadable, truncated or damaged"})
+    pixels = fields.String(metadata={"description": "images: too few pixels; {width} and {height} are the file's"})
+    too_many_pixels = fields.String(metadata={"description": "images: more pixels than max_pixels"})
+    pages = fields.String(metadata={"description": "PDF: more pages than max_pages"})
+    encrypted = fields.String(metadata={"description": "PDF: encrypted or password-protected"})
+
+
+class UploadPolicyOut(Schema):
+    purpose = fields.String(metadata={"description": "realname_photo | photo | proof | transfer_proof | "
+                                                     "qualification_proof | cpe_proof"})
+    province = fields.String(allow_none=True, metadata={"description": "a province's own rule (e.g. 330000); "
+                                                                       "null: the national one"})
+    label = fields.String(metadata={"description": "how the messages name the file"})
+    kinds = fields.List(fields.String(), metadata={"description": "jpeg | png | pdf"})
+    content_types = fields.List(fields.String())
+    extensions = fields.List(fields.String())
+    signatures = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                             metadata={"description": "kind → hex prefixes of the file's first bytes"})
+    min_bytes = fields.Integer()
+    max_bytes = fields.Integer()
+    min_width = fields.Integer()
+    min_height = fields.Integer()
+    max_pixels = fields.Integer(metadata={"description": "width × height at most (0: not an image)"})
+    max_pages = fields.Integer(metadata={"description": "PDF pages at most (0: not a PDF)"})
+    text = fields.String(metadata={"description": "the rule in words, for the page"})
+    messages = fields.Nested(UploadMessagesOut, metadata={"description": "the refusals, as the server says them"})

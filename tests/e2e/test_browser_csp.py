@@ -1,12 +1,15 @@
 """Every page under the strict Content-Security-Policy, in Chromium: anonymous, as a person (a new one through
 real-name verification with the Alipay sandbox, an approved one through 信息变更's dialogs) and as staff. Each
-answer carries the policy, and nothing the pages do is refused by it: no inline script, style or handler."""
+answer carries the policy, and nothing the pages do is refused by it: no inline script, style or handler. Picked
+files go through the upload pre-checks (static/uploads.js, the policies of GET /api/v1/upload-policies): their
+`blob:` previews and field errors appear under the policy too."""
 from urllib.parse import urlparse
 
 from playwright.sync_api import expect
 
 from tests.e2e.browser import new_page, person_login, staff_login
 from tests.e2e.helpers import Browser, approved_person, new_person, register
+from tests.support import images
 
 # Runs before any page script (added through the DevTools protocol, which the policy does not govern).
 COLLECT = """window.__csp = [];
@@ -89,7 +92,13 @@ def test_pages_anonymous(browser, stack):
     watch.page.context.close()
 
 
-def test_pages_as_a_person(browser, stack):
+def picture(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_pages_as_a_person(browser, stack, tmp_path):
     person = new_person(name="严守信")
     assert register(Browser(stack), person).status_code == 201
     watch = Watch(browser, stack)
@@ -99,6 +108,11 @@ def test_pages_as_a_person(browser, stack):
     watch.page.get_by_test_id("tile-collect").click()           # not verified yet: the dialog
     expect(watch.page.get_by_test_id("realname-modal")).to_be_visible()
     watch.visit("/realname")
+    # The online form's photo slots: a good photo is previewed, a tiny one refused at its field, before sending.
+    watch.page.get_by_test_id("id_front").set_input_files(picture(tmp_path, "front.jpg", images.jpeg(640, 400, 10240)))
+    expect(watch.page.get_by_test_id("preview-id_front").locator("img")).to_be_visible()
+    watch.page.get_by_test_id("id_back").set_input_files(picture(tmp_path, "back.jpg", images.jpeg(120, 80)))
+    expect(watch.page.locator("#online-form .field-error[data-for='id_back']")).to_contain_text("证件照片")
     watch.page.get_by_test_id("alipay-start").click()
     watch.page.wait_for_url("**/sandbox/alipay/certify**")
     watch.settle()
@@ -122,14 +136,19 @@ def test_pages_as_a_person(browser, stack):
     watch.page.context.close()
 
 
-def test_pages_of_an_approved_person_and_staff(browser, stack):
+def test_pages_of_an_approved_person_and_staff(browser, stack, tmp_path):
     _, person = approved_person(stack, name="林守正")
     watch = Watch(browser, stack)
     person_login(watch.page, stack, person["id_number"])
     expect(watch.page.get_by_test_id("user-name")).to_be_visible()
     watch.visit("/changes")
     watch.page.get_by_test_id("basic-change").click()
-    expect(watch.page.get_by_test_id("basic-dialog")).to_be_visible()
+    basic = watch.page.get_by_test_id("basic-dialog")
+    expect(basic).to_be_visible()
+    # A change's proof is checked against the "proof" policy and previewed in the dialog.
+    basic.get_by_test_id("basic-proof-identity_proof").set_input_files(
+        picture(tmp_path, "identity.jpg", images.jpeg(640, 480, 20 * 1024, seed=7)))
+    expect(basic.get_by_test_id("proof-identity_proof").locator(".preview img")).to_be_visible()
     watch.page.get_by_test_id("basic-cancel").click()
     watch.page.get_by_test_id("nav-work").click()
     watch.page.get_by_test_id("work-row").first.get_by_test_id("work-change").click()

@@ -1,4 +1,6 @@
 """The gateway over HTTP: contract, journeys and bad input at each step."""
+from concurrent.futures import ThreadPoolExecutor
+
 import psycopg2
 import requests
 
@@ -79,9 +81,44 @@ def test_sms_resent_too_early_then_code_expired(stack):
     try:
         expired = browser.post("/api/v1/accounts", json={**data, "sms_code": code})
     finally:
-        requests.post(stack.url("/sandbox/clock"), json={"advance_seconds": -181}, timeout=10)
+        requests.delete(stack.url("/sandbox/clock"), timeout=10)
     assert expired.status_code == 422 and expired.json()["code"] == "SMS_CODE_EXPIRED"
     assert count(stack, "select count(*) from accounts where phone = %s", data["phone"]) == 0
+
+
+def at_once(calls):
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(lambda call: call(), calls))
+
+
+def test_fifty_logins_at_once_check_five_wrong_passwords_and_the_right_one_waits(stack):
+    browser = Browser(stack)
+    data = new_person()
+    account = register(browser, data).json()
+    bodies = []
+    for _ in range(50):
+        captcha = browser.post("/api/v1/captcha").json()
+        bodies.append({"login": data["id_number"], "password": "Wrong#2025x", "transport": "bearer",
+                       "captcha_id": captcha["captcha_id"],
+                       "captcha_answer": stack.captcha_answer(captcha["captcha_id"])})
+    responses = at_once([lambda body=body: requests.post(stack.url("/api/v1/sessions"), json=body, timeout=60)
+                         for body in bodies])
+    assert sorted(r.json()["code"] for r in responses) == ["ACCOUNT_LOCKED"] * 46 + ["LOGIN_FAILED"] * 4
+    assert {r.status_code for r in responses} == {401, 429}
+    assert count(stack, "select count(*) from login_events where subject_id = %s and not success", account["id"]) == 5
+    right = login(browser, data["id_number"], transport="bearer")
+    assert right.status_code == 429 and right.json()["code"] == "ACCOUNT_LOCKED"
+    assert count(stack, "select count(*) from login_events where subject_id = %s", account["id"]) == 5
+
+
+def test_fifty_sms_requests_at_once_for_a_fresh_phone_send_one_code(stack):
+    number = new_person()["phone"]
+    responses = at_once([lambda: requests.post(stack.url("/api/v1/sms-codes"), timeout=60,
+                                               json={"phone": number, "purpose": "register"})] * 50)
+    assert sorted(r.status_code for r in responses) == [200] + [429] * 49
+    assert {r.json()["code"] for r in responses if r.status_code == 429} == {"SMS_TOO_FREQUENT"}
+    assert len(stack.sms(number)) == 1
+    assert count(stack, "select count(*) from sms_codes where phone = %s", number) == 1
 
 
 def test_wrong_captcha_and_duplicate_id(stack):

@@ -4,12 +4,19 @@ import eventlet
 
 eventlet.monkey_patch()
 
+import os  # noqa: E402
+import uuid  # noqa: E402
+
 import pytest  # noqa: E402
 from nameko.containers import ServiceContainer  # noqa: E402
 
-from ausm_common.rpc import ExpiringClusterRpcProxy  # noqa: E402
+from ausm_common.rpc import RpcClient  # noqa: E402
 from ausm_common.storage import ObjectStore  # noqa: E402
 from tests.support import infra  # noqa: E402
+
+
+# One sandbox clock for this test session alone (the clock is shared through Redis by namespace).
+os.environ.setdefault("CLOCK_NAMESPACE", f"ausm_it_{uuid.uuid4().hex[:8]}")
 
 
 @pytest.fixture(scope="session")
@@ -79,9 +86,11 @@ def profile(config, profile_database_url, identity):
 
 @pytest.fixture(scope="session")
 def rpc(config, identity):
-    proxy = ExpiringClusterRpcProxy({"AMQP_URI": config["AMQP_URI"]}, timeout=15)
-    yield proxy.start()
-    proxy.stop()
+    """A client calling as a browser would through the gateway: `rpc.as_caller(person).profile.…`,
+    `rpc.as_service("gateway").identity.resolve_session(…)`, or anonymously `rpc.identity.create_captcha()`."""
+    client = RpcClient(config["AMQP_URI"], timeout=15, name="tests")
+    yield client
+    client.close()
 
 
 @pytest.fixture

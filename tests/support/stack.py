@@ -1,12 +1,15 @@
-"""The whole platform as separate processes on fresh infrastructure (e2e tests, bench)."""
+"""The whole platform (every service in the registry) as separate processes on fresh infrastructure (e2e tests,
+bench)."""
 import os
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import requests
+
+from ausm_common import registry
 
 from . import infra
 
@@ -43,35 +46,55 @@ def _wait_healthy(url, procs, logs, timeout=60):
     raise RuntimeError(f"stack not healthy in {timeout}s; see {logs}")
 
 
-def _service(name, module, env, logs):
-    return subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", f"services/{name}/config.yml",
-                             f"{module}.service"], cwd=ROOT, env=env, stdout=open(logs / f"{name}.log", "w"),
-                            stderr=subprocess.STDOUT)
+def _service(entry, env, logs):
+    return subprocess.Popen([sys.executable, "-m", "nameko", "run", "--config", entry.config, entry.module],
+                            cwd=ROOT, env=env, stdout=open(logs / f"{entry.name}.log", "w"), stderr=subprocess.STDOUT)
+
+
+@contextmanager
+def fresh_databases(prefix: str):
+    """One fresh, migrated database per registered service: {name: url}."""
+    with ExitStack() as stack:
+        yield {entry.name: stack.enter_context(infra.fresh_database(f"ausm_{entry.name}_{prefix}", entry.name))
+               for entry in registry.services()}
+
+
+def start_services(env: dict, logs: Path) -> list:
+    return [_service(entry, env, logs) for entry in registry.services()]
+
+
+def seed(env: dict):
+    for entry in registry.services():
+        subprocess.run([sys.executable, "-m", f"{entry.package}.seed"], env=env, check=True, capture_output=True)
 
 
 @contextmanager
 def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: int = 8):
-    """identity and profile (`nameko run`) and the gateway (gunicorn) on fresh databases, vhost and S3."""
-    with infra.fresh_database("ausm_identity_e2e") as database_url, \
-            infra.fresh_database("ausm_profile_e2e", "profile") as profile_url, \
-            infra.rabbit_vhost("ausm_e2e") as amqp, infra.s3_server() as s3:
+    """Every registered service (`nameko run`) and the gateway (gunicorn) on fresh databases, vhost and S3."""
+    with fresh_databases("e2e") as databases, infra.rabbit_vhost("ausm_e2e") as amqp, infra.s3_server() as s3:
         port = infra.free_port()
-        env = {**os.environ, "AMQP_URI": amqp, "IDENTITY_DATABASE_URL": database_url,
-               "PROFILE_DATABASE_URL": profile_url, "SANDBOX": "true",
+        env = {**os.environ, "AMQP_URI": amqp, "SANDBOX": "true",
+               **{registry.get(name).database_env: url for name, url in databases.items()},
                "S3_ENDPOINT": s3["endpoint"], "S3_ACCESS_KEY": s3["access_key"], "S3_SECRET_KEY": s3["secret_key"],
                "S3_BUCKET": s3["bucket"], "SECRET_KEY": "e2e-secret", "PORT": str(port),
-               "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8192", **(extra_env or {})}
-        subprocess.run([sys.executable, "-m", "identity.seed"], env=env, check=True, capture_output=True)
-        subprocess.run([sys.executable, "-m", "profiles.seed"], env=env, check=True, capture_output=True)
-        procs = [_service("identity", "identity", env, logs), _service("profile", "profiles", env, logs)]
+               "CLOCK_NAMESPACE": amqp.rsplit("/", 1)[-1] or "ausm_e2e",
+               "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8192",
+               # every test client is 127.0.0.1: the per-address throttles are tested on their own (test_throttle)
+               "THROTTLE_CAPTCHA": "100000/minute", "THROTTLE_SMS": "100000/minute", "THROTTLE_LOGIN": "100000/minute",
+               **(extra_env or {})}
+        seed(env)
+        subprocess.run([sys.executable, "-m", "ausm_common.topology"], env=env, check=True, capture_output=True)
+        procs = start_services(env, logs)
         procs.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads",
                                        str(gateway_threads), "--bind", f"127.0.0.1:{port}", "--chdir", "gateway",
                                        "gateway.wsgi:app"], cwd=ROOT, env=env,
                                       stdout=open(logs / "gateway.log", "w"), stderr=subprocess.STDOUT))
         try:
             _wait_healthy(f"http://127.0.0.1:{port}/healthz", procs, logs)
-            stack = Stack(f"http://127.0.0.1:{port}", s3, database_url, amqp, Path(logs))
-            stack.profile_database_url = profile_url
+            stack = Stack(f"http://127.0.0.1:{port}", s3, databases["identity"], amqp, Path(logs))
+            stack.databases = databases
+            stack.profile_database_url = databases["profile"]
+            stack.env = env
             yield stack
         finally:
             for proc in reversed(procs):
@@ -84,12 +107,13 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
 
 
 @contextmanager
-def gateway_alone(logs: Path, amqp_uri: str, extra_env: dict | None = None):
+def gateway_alone(logs: Path, amqp_uri: str, extra_env: dict | None = None, workers: int = 1):
     """Only the gateway (no services): for what it says when the rest is down."""
     port = infra.free_port()
     env = {**os.environ, "AMQP_URI": amqp_uri, "SANDBOX": "true", "SECRET_KEY": "e2e-secret",
            "RPC_TIMEOUT": "3", **(extra_env or {})}
     gateway = subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads", "4",
+                                "--workers", str(workers),
                                 "--bind", f"127.0.0.1:{port}", "--chdir", "gateway", "gateway.wsgi:app"],
                                cwd=ROOT, env=env, stdout=open(logs / "gateway-alone.log", "w"),
                                stderr=subprocess.STDOUT)

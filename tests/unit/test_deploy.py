@@ -110,17 +110,18 @@ def test_the_checker_fails_on_a_broken_copy(repo_copy, case):
     assert message in result.stdout, result.stdout
 
 
-def test_a_service_the_gateway_calls_but_nobody_deploys_fails_the_check(repo_copy):
-    """The rule that would have caught profile missing from deploy/: /healthz pings every SERVICES entry."""
-    rpc = repo_copy / "gateway/gateway/rpc.py"
-    text = rpc.read_text()
-    assert "SERVICES = (" in text
-    rpc.write_text(text.replace("SERVICES = (", 'SERVICES = ("cpe", ', 1))
+REGISTRY = "services/common/ausm_common/services.yml"
+CALLED = f"the gateway calls service {{name!r}} ({REGISTRY}), which is not deployed in "
+
+
+def test_a_registered_service_that_nobody_deploys_fails_the_check(repo_copy):
+    """The rule that would have caught profile missing from deploy/: /healthz pings every registered service."""
+    registry = repo_copy / REGISTRY
+    registry.write_text(registry.read_text() + "  - {name: cpe, package: cpe}\n")
 
     result = run_checker("--root", str(repo_copy), "--no-tools")   # fatal without --strict too
     assert result.returncode == 1, result.stdout
-    assert "the gateway calls service 'cpe' (gateway/gateway/rpc.py SERVICES), which is not deployed in " \
-           "compose.yml nor in deploy/k8s" in result.stdout, result.stdout
+    assert CALLED.format(name="cpe") + "compose.yml nor in deploy/k8s" in result.stdout, result.stdout
 
 
 def test_a_called_service_missing_only_from_kubernetes_fails_the_check(repo_copy):
@@ -130,8 +131,7 @@ def test_a_called_service_missing_only_from_kubernetes_fails_the_check(repo_copy
 
     result = run_checker("--root", str(repo_copy), "--no-tools")
     assert result.returncode == 1, result.stdout
-    assert "the gateway calls service 'profile' (gateway/gateway/rpc.py SERVICES), which is not deployed in " \
-           "deploy/k8s:" in result.stdout, result.stdout
+    assert CALLED.format(name="profile") + "deploy/k8s:" in result.stdout, result.stdout
 
 
 def test_a_called_service_with_only_a_migration_job_in_compose_fails_the_check(repo_copy):
@@ -145,20 +145,17 @@ def test_a_called_service_with_only_a_migration_job_in_compose_fails_the_check(r
 
     result = run_checker("--root", str(repo_copy), "--no-tools")
     assert result.returncode == 1, result.stdout
-    assert "the gateway calls service 'profile' (gateway/gateway/rpc.py SERVICES), which is not deployed in " \
-           "compose.yml:" in result.stdout, result.stdout
+    assert CALLED.format(name="profile") + "compose.yml:" in result.stdout, result.stdout
 
 
 def test_an_unreadable_services_list_is_a_warning_and_fatal_when_strict(repo_copy):
-    rpc = repo_copy / "gateway/gateway/rpc.py"
-    text = rpc.read_text()
-    assert "SERVICES = (" in text
-    rpc.write_text(text.replace("SERVICES = (", "SERVICES = tuple(", 1))
+    registry = repo_copy / REGISTRY
+    registry.write_text("services: nothing here\n")
 
     relaxed = run_checker("--root", str(repo_copy), "--no-tools")
     assert relaxed.returncode == 0, relaxed.stdout
-    assert "WARNING: gateway/gateway/rpc.py: SERVICES is not a literal tuple" in relaxed.stdout
+    assert f"WARNING: {REGISTRY}: no readable list of services" in relaxed.stdout
 
     strict = run_checker("--root", str(repo_copy), "--no-tools", "--strict")
     assert strict.returncode == 1
-    assert "(strict) gateway/gateway/rpc.py: SERVICES is not a literal tuple" in strict.stdout
+    assert f"(strict) {REGISTRY}: no readable list of services" in strict.stdout

@@ -94,7 +94,7 @@ def reset_password(data):
 @login_required()
 def me():
     """个人中心：本人信息（脱敏）"""
-    return services.identity.get_account(current_caller())
+    return services.identity.get_account()
 
 
 @blp.route("/me/phone", methods=["PUT"])
@@ -103,7 +103,7 @@ def me():
 @login_required()
 def change_phone(data):
     """修改手机号（短信验证码发送到新手机号）"""
-    return services.identity.change_phone(current_caller(), data)
+    return services.identity.change_phone(data)
 
 
 @blp.route("/me/logins", methods=["GET"])
@@ -111,7 +111,7 @@ def change_phone(data):
 @login_required(None)
 def login_history():
     """登录记录"""
-    return services.identity.login_history(current_caller())
+    return services.identity.login_history()
 
 
 @blp.route("/realname/regions", methods=["GET"])
@@ -126,7 +126,7 @@ def realname_regions():
 @login_required()
 def realname_status():
     """实名认证状态"""
-    return services.identity.realname_status(current_caller())
+    return services.identity.realname_status()
 
 
 @blp.route("/me/realname/online", methods=["POST"])
@@ -136,8 +136,8 @@ def realname_status():
 def submit_online_realname(form):
     """线上实名认证：上传证件人像面、国徽面、手持证件照片（multipart 字段 id_front、id_back、id_handheld）"""
     caller = current_caller()
-    keys = store_incoming(caller["id"], ("id_front", "id_back", "id_handheld"))
-    return services.identity.submit_online_realname(caller, {**form, **keys})
+    keys = store_incoming(caller["id"], ("id_front", "id_back", "id_handheld"), "realname_photo")
+    return services.identity.submit_online_realname({**form, **keys})
 
 
 @blp.route("/me/realname/alipay", methods=["POST"])
@@ -146,7 +146,7 @@ def submit_online_realname(form):
 def start_alipay_realname():
     """支付宝实名认证：返回跳转地址"""
     return_url = url_for("pages.alipay_return", _external=True)
-    return services.identity.start_alipay_realname(current_caller(), return_url)
+    return services.identity.start_alipay_realname(return_url)
 
 
 @blp.route("/wechat/tickets", methods=["POST"])
@@ -158,7 +158,7 @@ def open_wechat_ticket(data):
     if data["purpose"] == "bind" and caller is None:
         raise ValidationFailed("NOT_AUTHENTICATED", "请先登录后再绑定微信")
     redirect_uri = url_for("pages.wechat_callback", _external=True)
-    return services.identity.open_wechat_ticket(caller, data["purpose"], redirect_uri)
+    return services.identity.open_wechat_ticket(data["purpose"], redirect_uri)
 
 
 @blp.route("/wechat/tickets/<state>", methods=["GET"])
@@ -173,7 +173,7 @@ def wechat_ticket_status(state):
 @login_required()
 def unbind_wechat():
     """解除微信绑定"""
-    return services.identity.unbind_wechat(current_caller())
+    return services.identity.unbind_wechat()
 
 
 # --- staff -----------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def staff_me():
 @login_required("staff")
 def list_realname_requests():
     """本部门待审核的线上实名认证申请（status=submitted|approved|returned）"""
-    return services.identity.list_realname_requests(current_caller(), request.args.get("status", "submitted"))
+    return services.identity.list_realname_requests(request.args.get("status", "submitted"))
 
 
 @blp.route("/staff/realname-requests/<request_id>", methods=["GET"])
@@ -198,7 +198,7 @@ def list_realname_requests():
 @login_required("staff")
 def get_realname_request(request_id):
     """申请详情（含证件照片的短时链接；查看行为会被记录）"""
-    return services.identity.get_realname_request(current_caller(), request_id)
+    return services.identity.get_realname_request(request_id)
 
 
 @blp.route("/staff/realname-requests/<request_id>/decision", methods=["POST"])
@@ -207,7 +207,7 @@ def get_realname_request(request_id):
 @login_required("staff")
 def decide_realname_request(data, request_id):
     """审核通过，或退回并说明原因"""
-    return services.identity.decide_realname_request(current_caller(), request_id, data)
+    return services.identity.decide_realname_request(request_id, data)
 
 
 @blp.route("/staff/accounts", methods=["POST"])
@@ -216,4 +216,4 @@ def decide_realname_request(data, request_id):
 @login_required("staff")
 def create_staff(data):
     """创建本部门或下级部门的工作人员账号（管理员）"""
-    return services.identity.create_staff(current_caller(), data)
+    return services.identity.create_staff(data)

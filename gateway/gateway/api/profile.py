@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ausm_common.errors import ValidationFailed, schema_errors
+from ausm_common.upload_policies import collection_purpose
 
 from ..auth import current_caller, login_required
 from ..rpc import services
@@ -12,6 +13,8 @@ from ..uploads import store_incoming
 blp = Blueprint("profile", __name__, url_prefix="/api/v1", description="信息采集、审核与会计管理部门")
 
 STEPS = ("notice", "basic", "education", "work", "department")
+CHANGE_PROOFS = ("identity_proof", "education_certificate", "degree_certificate", "abroad_certificate",
+                 "accounting_proof", "title_proof", "employment_proof")
 
 
 class Loose(Schema):
@@ -78,14 +81,14 @@ def lookup_employer(credit_code):
 @login_required("person")
 def get_collection():
     """我的信息采集：状态、各步骤、可机器检查出的问题与退回原因"""
-    return services.profile.get_collection(current_caller())
+    return services.profile.get_collection()
 
 
 @blp.route("/collection", methods=["POST"])
 @login_required("person")
 def start_collection():
     """开始信息采集（须已完成实名认证）"""
-    return services.profile.start_collection(current_caller()), 201
+    return services.profile.start_collection(), 201
 
 
 @blp.route("/collection/steps/<step>", methods=["PUT"])
@@ -95,19 +98,19 @@ def save_step(data, step):
     """保存一个采集步骤（整步保存或整步不保存）"""
     if step not in STEPS:
         raise ValidationFailed("STEP_INVALID", "采集步骤不正确", {"step": "采集步骤不正确"})
-    return services.profile.save_collection_step(current_caller(), step, data)
+    return services.profile.save_collection_step(step, data)
 
 
 @blp.route("/collection/files", methods=["POST"])
 @blp.arguments(FileIn, location="form")
 @login_required("person")
 def attach_file(form):
-    """上传照片或证明材料（multipart：slot + file），按内容检查类型、大小与像素"""
+    """上传照片或证明材料（multipart：slot + file），按内容检查类型、大小与像素（限制见 upload-policies 的 photo、proof）"""
     caller = current_caller()
-    keys = store_incoming(caller["id"], ("file",))
+    keys = store_incoming(caller["id"], {"file": form["slot"]}, collection_purpose(form["slot"]))
     if not keys:
         raise ValidationFailed("UPLOAD_EMPTY", "请选择要上传的文件", {form["slot"]: "请选择要上传的文件"})
-    return services.profile.attach_collection_file(caller, form["slot"], keys["file"])
+    return services.profile.attach_collection_file(form["slot"], keys["file"])
 
 
 @blp.route("/collection/submission", methods=["POST"])
@@ -115,7 +118,7 @@ def attach_file(form):
 @login_required("person")
 def submit_collection(data):
     """提交审核（须勾选“承诺所提供信息真实有效”）"""
-    return services.profile.submit_collection(current_caller(), data)
+    return services.profile.submit_collection(data)
 
 
 @blp.route("/staff/reviews")
@@ -123,14 +126,14 @@ def submit_collection(data):
 @login_required("staff")
 def review_queue(query):
     """审核列表：本部门及下级部门的待审核、已通过、已退回记录"""
-    return services.profile.review_queue(current_caller(), query["kind"], query["status"])
+    return services.profile.review_queue(query["kind"], query["status"])
 
 
 @blp.route("/staff/collections/<collection_id>")
 @login_required("staff")
 def get_collection_for_review(collection_id):
     """审核详情：完整信息与证明材料（查看会被记录）"""
-    return services.profile.get_collection_for_review(current_caller(), collection_id)
+    return services.profile.get_collection_for_review(collection_id)
 
 
 @blp.route("/staff/collections/<collection_id>/decision", methods=["POST"])
@@ -138,7 +141,7 @@ def get_collection_for_review(collection_id):
 @login_required("staff")
 def decide_collection(data, collection_id):
     """审核通过，或按字段填写原因后退回"""
-    return services.profile.decide_collection(current_caller(), collection_id, data)
+    return services.profile.decide_collection(collection_id, data)
 
 
 # --- 信息变更 ------------------------------------------------------------------------------------
@@ -158,7 +161,7 @@ def _load(schema: Schema, data: dict) -> dict:
         raise schema_errors(exc.messages)
 
 
-def _with_uploads(caller, names):
+def _with_uploads(caller, names, purpose):
     """Multipart: JSON in the `data` field, files beside it; JSON bodies pass straight through."""
     import json
     if request.mimetype == "multipart/form-data":
@@ -166,7 +169,7 @@ def _with_uploads(caller, names):
             data = json.loads(request.form.get("data") or "{}")
         except ValueError:
             raise ValidationFailed("BODY_INVALID", "提交的数据格式不正确", {})
-        return data, store_incoming(caller["id"], names)
+        return data, store_incoming(caller["id"], names, purpose)
     return request.get_json(silent=True) or {}, {}
 
 
@@ -175,27 +178,26 @@ def _with_uploads(caller, names):
 def submit_change():
     """提交信息变更（JSON，或 multipart：data=JSON + 证明文件 identity_proof / accounting_proof / …）"""
     caller = current_caller()
-    data, keys = _with_uploads(caller, ("identity_proof", "education_certificate", "degree_certificate",
-                                        "abroad_certificate", "accounting_proof", "title_proof", "employment_proof"))
+    data, keys = _with_uploads(caller, {name: f"proofs.{name}" for name in CHANGE_PROOFS}, "proof")
     data = _load(ChangeIn(), data)
     if "identity_proof" in keys:
         data["identity_proof_key"] = keys.pop("identity_proof")
     data["proofs"] = keys
-    return services.profile.submit_change(caller, data), 201
+    return services.profile.submit_change(data), 201
 
 
 @blp.route("/changes")
 @login_required("person")
 def list_changes():
     """变更记录：审核方式、审核状态、变更类型、变更方式、变更时间，及变更前后"""
-    return services.profile.list_changes(current_caller(), request.args.get("kind") or None)
+    return services.profile.list_changes(request.args.get("kind") or None)
 
 
 @blp.route("/changes/<change_id>", methods=["DELETE"])
 @login_required("person")
 def withdraw_change(change_id):
     """撤回审核中的变更申请"""
-    return services.profile.withdraw_change(current_caller(), change_id)
+    return services.profile.withdraw_change(change_id)
 
 
 # --- 属地关系调转 ----------------------------------------------------------------------------------
@@ -209,18 +211,18 @@ class TransferIn(Loose):
 @blp.route("/transfers", methods=["POST"])
 @login_required("person")
 def submit_transfer():
-    """调转申请（multipart：data=JSON {reason, to_department, details} + proof 图片 <200KB）"""
+    """调转申请（multipart：data=JSON {reason, to_department, details} + proof 图片，见 upload-policies）"""
     caller = current_caller()
-    data, keys = _with_uploads(caller, ("proof",))
+    data, keys = _with_uploads(caller, ("proof",), "transfer_proof")
     data = _load(TransferIn(), data)
-    return services.profile.submit_transfer(caller, {**data, "proof_key": keys.get("proof")}), 201
+    return services.profile.submit_transfer({**data, "proof_key": keys.get("proof")}), 201
 
 
 @blp.route("/transfers")
 @login_required(None)
 def list_transfers():
     """调转信息：本人的调转记录；工作人员看到调出或调入本辖区的记录"""
-    return services.profile.list_transfers(current_caller())
+    return services.profile.list_transfers()
 
 
 # --- 职称管理 ------------------------------------------------------------------------------------
@@ -229,31 +231,31 @@ def list_transfers():
 @login_required("person")
 def fetch_qualifications():
     """自动获取：从全国会计资格职称库获取本人的会计专业技术资格"""
-    return services.profile.fetch_qualifications(current_caller())
+    return services.profile.fetch_qualifications()
 
 
 @blp.route("/qualifications", methods=["POST"])
 @login_required("person")
 def submit_qualification():
-    """手动填报职称（multipart：data=JSON {category: accounting|other, …} + proof 图片 20KB～500KB）"""
+    """手动填报职称（multipart：data=JSON {category: accounting|other, …} + proof 图片，见 upload-policies）"""
     caller = current_caller()
-    data, keys = _with_uploads(caller, ("proof",))
+    data, keys = _with_uploads(caller, ("proof",), "qualification_proof")
     category = data.pop("category", None)
-    return services.profile.submit_qualification(caller, category, {**data, "proof_key": keys.get("proof")}), 201
+    return services.profile.submit_qualification(category, {**data, "proof_key": keys.get("proof")}), 201
 
 
 @blp.route("/qualifications")
 @login_required("person")
 def list_qualifications():
     """我的职称信息"""
-    return services.profile.list_qualifications(current_caller())
+    return services.profile.list_qualifications()
 
 
 @blp.route("/archive")
 @login_required("person")
 def archive():
     """个人档案：基本信息、信息采集、变更、调转与职称"""
-    return services.profile.get_archive(current_caller())
+    return services.profile.get_archive()
 
 
 # --- 审核（变更、调转、职称） ---------------------------------------------------------------------------
@@ -262,7 +264,7 @@ def archive():
 @login_required("staff")
 def get_review_item(kind, item_id):
     """变更、调转、职称申请的审核详情"""
-    return services.profile.get_review_item(current_caller(), kind, item_id)
+    return services.profile.get_review_item(kind, item_id)
 
 
 @blp.route("/staff/reviews/<kind>/<item_id>/decision", methods=["POST"])
@@ -270,7 +272,7 @@ def get_review_item(kind, item_id):
 @login_required("staff")
 def decide_review_item(data, kind, item_id):
     """审核通过或退回（变更、调转、职称）"""
-    return services.profile.decide_review_item(current_caller(), kind, item_id, data)
+    return services.profile.decide_review_item(kind, item_id, data)
 
 
 class LegacyIn(Loose):
@@ -283,4 +285,4 @@ class LegacyIn(Loose):
 @login_required("staff")
 def import_legacy_records(data):
     """导入原省平台已审核通过的采集记录（省级管理部门）；本人开始信息采集时带入，已有内容锁定"""
-    return services.profile.import_legacy_records(current_caller(), data["records"])
+    return services.profile.import_legacy_records(data["records"])

@@ -8,7 +8,6 @@
  * AUSM.passwordHint(input, list)       [data-password-hint]: live password checklist (hints only)
  * AUSM.idType(select)                  [data-id-type]: the ID number's placeholder, the nationality field
  * AUSM.lookupEmployer(button)          [data-employer-lookup]: 获取单位信息 by the form's credit code
- * AUSM.checkUpload(file, policy, noun) a picked file against the service's upload policy
  * [data-reload]                        a button that reloads the page
  * Elements with these data attributes are set up automatically when the page has loaded.
  */
@@ -205,46 +204,6 @@
     });
   };
 
-  /* --- upload pre-checks ---------------------------------------------------------- */
-
-  var KIND_LABELS = { jpeg: "JPG", png: "PNG", pdf: "PDF" };
-  var KIND_TESTS = { jpeg: [/^image\/jpeg$/, /\.jpe?g$/i], png: [/^image\/png$/, /\.png$/i],
-                     pdf: [/^application\/pdf$/, /\.pdf$/i] };
-
-  AUSM.sizeText = function (n) {
-    if (n >= 1024 * 1024) return Math.round(n / 1024 / 1024 * 10) / 10 + "MB";
-    return Math.round(n / 1024) + "KB";
-  };
-
-  /**
-   * A picked file against an upload policy of the API (GET /api/v1/collection/options: upload_policies, the
-   * rule the service enforces): resolves a message naming noun (照片, 证明材料), or null. The server checks again.
-   */
-  AUSM.checkUpload = function (file, policy, noun) {
-    return new Promise(function (resolve) {
-      var kinds = policy.kinds || [];
-      var known = kinds.some(function (k) {
-        var t = KIND_TESTS[k] || [];
-        return t.length && (t[0].test(file.type) || t[1].test(file.name));
-      });
-      if (!known) return resolve(noun + "仅支持" + kinds.map(function (k) { return KIND_LABELS[k] || k; }).join("、") + "格式的图片");
-      if (file.size < policy.min_bytes) return resolve(noun + "不能小于" + AUSM.sizeText(policy.min_bytes));
-      if (file.size > policy.max_bytes) return resolve(noun + "不能超过" + AUSM.sizeText(policy.max_bytes));
-      if (!policy.min_width) return resolve(null);
-      var url = URL.createObjectURL(file);
-      var img = new Image();
-      img.onload = function () {
-        URL.revokeObjectURL(url);
-        if (img.naturalWidth < policy.min_width || img.naturalHeight < policy.min_height) {
-          resolve(noun + "像素为" + img.naturalWidth + "×" + img.naturalHeight + "，要求不小于" + policy.min_width + "×" +
-            policy.min_height + "；请勿将小图片放大后使用");
-        } else resolve(null);
-      };
-      img.onerror = function () { URL.revokeObjectURL(url); resolve("无法读取该图片，请重新选择"); };
-      img.src = url;
-    });
-  };
-
   /* --- form errors --------------------------------------------------------------- */
 
   function fieldControl(form, name) {
@@ -428,12 +387,22 @@
       var errors = checkRequired(form);
       if (!Object.keys(errors).length && options.validate) errors = options.validate(data, form) || {};
       if (Object.keys(errors).length) { showLocalErrors(form, errors); return; }
+      var button = event.submitter || form.querySelector('[type="submit"]');
+      if (!options.multipart || !AUSM.checkFormUploads) { send(data, button); return; }
+      // Files are checked against their purpose's policy (static/uploads.js) before any byte is sent.
+      busy = true;
+      AUSM.checkFormUploads(form).then(function (uploadErrors) {
+        busy = false;
+        if (Object.keys(uploadErrors).length) { showLocalErrors(form, uploadErrors); return; }
+        send(data, button);
+      });
+    });
 
+    function send(data, button) {
       var body = options.multipart ? new FormData(form) : data;
       if (options.transform) body = options.transform(body, form);
       var url = typeof options.url === "function" ? options.url(data, form) : options.url;
       var method = (options.method || "POST").toUpperCase();
-      var button = event.submitter || form.querySelector('[type="submit"]');
       var busyText = options.busyText || "提交中…";
       busy = true;
       AUSM.setBusy(button, true, busyText);
@@ -454,7 +423,7 @@
         refreshCaptchas(form);           // a captcha serves one try, right or wrong
         if (options.onError) options.onError(err, form);
       });
-    });
+    }
     return form;
   };
 

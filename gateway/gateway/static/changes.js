@@ -22,20 +22,19 @@
     scope: { label: "采集范围", title: "采集范围变更",
              note: "根据实际情况变更采集范围；新的采集范围须与当前的教育经历、工作经历相符。采集范围变更由所属会计管理部门人工审核。" }
   };
-  // Field labels live with the segment editor (static/segments.js); choices, their labels and the proof rule
-  // come from GET /api/v1/collection/options.
+  // Field labels live with the segment editor (static/segments.js); choices and their labels come from
+  // GET /api/v1/collection/options, the proof rule from GET /api/v1/upload-policies (static/uploads.js).
   var SEG = AUSM.segments;
   var BASIC_FIELDS = SEG.FIELDS.basic;
   var STATUS_CLASS = { submitted: "badge-warn", approved: "badge-ok", returned: "badge-err", withdrawn: "" };
 
-  var S = { opts: {}, c: null, changes: [], kind: "basic", newId: null };
+  var S = { opts: {}, c: null, changes: [], kind: "basic", newId: null, uploads: null };
 
   /* --- small helpers ---------------------------------------------------------------------- */
 
   function clone(v) { return JSON.parse(JSON.stringify(v == null ? null : v)); }
   function opt(list, code) { return SEG.optionLabel(S.opts, list, code); }
   function optionsHtml(list, placeholder) { return SEG.optionsHtml(S.opts, list, placeholder); }
-  function proofRule() { return (S.opts.upload_policies || {}).proof || {}; }
   /** 王** for 王立信 (the glossary's masking of names); characters outside the BMP count once. */
   function maskName(name) {
     var chars = Array.from(String(name || ""));
@@ -104,8 +103,10 @@
   }
 
   function init() {
-    Promise.all([AUSM.api("GET", "/api/v1/collection/options"), AUSM.api("GET", "/api/v1/collection")]).then(function (r) {
+    Promise.all([AUSM.api("GET", "/api/v1/collection/options"), AUSM.api("GET", "/api/v1/collection"),
+                 AUSM.uploadPolicies()]).then(function (r) {
       S.opts = r[0] || {};
+      S.uploads = r[2];
       var c = r[1];
       if (!c || c.status !== "approved") { notApproved(c || {}); return; }
       S.c = c;
@@ -479,6 +480,8 @@
 
   /* --- uploads inside the dialogs --------------------------------------------------------- */
 
+  function proofPolicy() { return S.uploads.policy("proof"); }
+
   function proofCard(prefix, name, existing) {
     var label = SEG.PROOFS[name];
     var id = prefix + "-proof-" + name;
@@ -486,13 +489,14 @@
       '<label class="label" for="' + id + '">' + esc(label) + '<span class="req" aria-hidden="true"' + (existing ? " hidden" : "") + ">*</span></label>" +
       '<div class="preview small">' + (existing ? '<a class="zoom" href="' + esc(existing.url) + '" target="_blank" rel="noopener" title="在新窗口查看大图">' +
         '<img src="' + esc(existing.url) + '" alt="' + esc(label) + '"></a>' : "<span>未上传</span>") + "</div>" +
-      '<div class="upload-meta small muted">' + (existing ? "已上传，可重新上传替换；" : "") + esc(proofRule().text || "") + "</div>" +
-      '<input type="file" id="' + id + '" name="proofs.' + name + '" accept="image/jpeg,image/png" data-label="' + esc(label) +
+      '<div class="upload-meta small muted">' + (existing ? "已上传，可重新上传替换；" : "") + esc(proofPolicy().text) + "</div>" +
+      '<input type="file" id="' + id + '" name="proofs.' + name + '" accept="' + esc(proofPolicy().content_types.join(",")) +
+      '" data-label="' + esc(label) +
       '" data-testid="' + prefix + "-proof-" + name + '">' +
       '<div class="field-error" data-for="proofs.' + name + '"></div></div>';
   }
 
-  /** A picked proof: checked here first against the service's rule (the server checks the content again), then previewed. */
+  /** A picked proof: checked here first (the server checks the content again), then previewed. */
   document.addEventListener("change", function (e) {
     var input = e.target;
     if (!input.matches || !input.matches('dialog input[type="file"]')) return;
@@ -501,15 +505,26 @@
     AUSM.setFieldError(form, input.name, "");
     var file = input.files && input.files[0];
     if (!file) return;
-    AUSM.checkUpload(file, proofRule(), "证明材料").then(function (problem) {
-      if (problem) { AUSM.setFieldError(form, input.name, problem); input.value = ""; return; }
+    AUSM.checkUpload(file, proofPolicy()).then(function (r) {
+      if (r.error) { AUSM.setFieldError(form, input.name, r.error); input.value = ""; return; }
       var preview = card && card.querySelector(".preview");
-      if (preview) {
-        var url = URL.createObjectURL(file);
-        preview.innerHTML = '<img src="' + url + '" alt="' + esc(input.getAttribute("data-label") || "") + '预览">';
+      if (preview && r.url) {
+        preview.innerHTML = '<img src="' + r.url + '" alt="' + esc(input.getAttribute("data-label") || "") + '预览">';
       }
     });
   });
+
+  /** Every picked proof checked against the policy before a byte is sent: a 422-shaped refusal if not. */
+  function checkProofs(files) {
+    return Promise.all((files || []).map(function (f) { return AUSM.checkUpload(f[1], proofPolicy()); }))
+      .then(function (results) {
+        var errors = {};
+        results.forEach(function (r, i) { if (r.error) errors["proofs." + files[i][0]] = r.error; });
+        if (Object.keys(errors).length) {
+          throw { status: 422, body: { code: "UPLOAD_INVALID", message: "请按提示修改标红的内容", errors: errors } };
+        }
+      });
+  }
 
   function proofFiles(form) {
     var out = [];
@@ -547,6 +562,10 @@
   }
 
   function send(form, button, data, files) {
+    return checkProofs(files).then(function () { return upload(button, data, files); });
+  }
+
+  function upload(button, data, files) {
     var fd = new FormData();
     fd.append("data", JSON.stringify(data));
     (files || []).forEach(function (f) { fd.append(f[0], f[1]); });

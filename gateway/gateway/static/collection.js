@@ -21,8 +21,8 @@
   ];
   C.STEP_PREFIX = { notice: ["scope"], basic: ["basic"], education: ["education"], work: ["work"],
                     department: ["department_code", "pledge"] };
-  // Field labels live with the segment editor (static/segments.js); choices, their labels and the upload
-  // rules come from GET /api/v1/collection/options.
+  // Field labels live with the segment editor (static/segments.js); choices and their labels come from
+  // GET /api/v1/collection/options, the upload rules from GET /api/v1/upload-policies (static/uploads.js).
   var SEG = AUSM.segments;
 
   C.stepOf = function (path) {
@@ -152,6 +152,7 @@
   var S = {
     c: null,           // the collection as the API last returned it
     opts: null,        // /api/v1/collection/options
+    uploads: null,     // /api/v1/upload-policies (static/uploads.js): the photo and proof rules
     step: null,
     edu: [],           // the education list being edited (saved as a whole)
     work: [],
@@ -199,14 +200,11 @@
     var found = ((S.c && S.c.steps) || []).filter(function (s) { return s.step === step; })[0];
     return found || { step: step, state: "todo", problems: 0 };
   }
-  /** The upload rules the service enforces (its options), the photo's by the department's province. */
-  function policies() { return (S.opts && S.opts.upload_policies) || {}; }
-  function photoRule() {
-    var code = S.c && S.c.department && S.c.department.code;
-    var byProvince = policies().photo_by_province || {};
-    return (code && byProvince[code.slice(0, 2) + "0000"]) || policies().photo_default || {};
+  /** The photo rule of the department's province, or a proof's rule: the policy the service enforces. */
+  function slotPolicy(slot) {
+    if (slot !== "basic.photo") return S.uploads.policy("proof");
+    return S.uploads.policy("photo", S.c && S.c.department && S.c.department.code);
   }
-  function proofRule() { return policies().proof || {}; }
 
   /** Reviewer's reasons next to fields: .return-reason[data-for=NAME] inside root. */
   function placeReasons(root, list, strip) {
@@ -287,8 +285,10 @@
   }
 
   function init() {
-    Promise.all([AUSM.api("GET", "/api/v1/collection/options"), AUSM.api("GET", "/api/v1/collection")]).then(function (r) {
+    Promise.all([AUSM.api("GET", "/api/v1/collection/options"), AUSM.api("GET", "/api/v1/collection"),
+                 AUSM.uploadPolicies()]).then(function (r) {
       S.opts = r[0];
+      S.uploads = r[2];
       var c = r[1];
       if (c.status === "not_started") {
         if (!c.realname_verified) { realnameRequired(); return; }
@@ -582,7 +582,8 @@
     options = options || {};
     var file = fileOf(slot);
     var photo = slot === "basic.photo";
-    var rule = (photo ? photoRule() : proofRule()).text || "";
+    var policy = slotPolicy(slot);
+    var rule = policy.text;
     var locked = S.readonly || options.disabled;
     return '<div class="upload-card' + (file ? " has-file" : "") + '" data-slot="' + esc(slot) + '" data-testid="card-' + esc(slot) + '">' +
       '<div class="label">' + esc(title) + (options.required === false ? "" : '<span class="req" aria-hidden="true">*</span>') + "</div>" +
@@ -597,7 +598,7 @@
       (locked ? (options.disabled && !S.readonly ? '<div class="small muted">' + esc(options.disabled) + "</div>" : "") :
         '<div class="upload-actions"><label class="btn btn-sm upload-btn' + (file ? "" : " btn-primary") + '">' + (file ? "重新上传" : "选择文件上传") +
         '<input type="file" class="visually-hidden" name="' + esc(slot) + '" data-slot="' + esc(slot) + '" accept="' +
-        (photo ? "image/jpeg" : "image/jpeg,image/png") + '" aria-label="' + (file ? "重新上传" : "上传") + esc(title) +
+        esc(policy.content_types.join(",")) + '" aria-label="' + (file ? "重新上传" : "上传") + esc(title) +
         '" data-testid="upload-' + esc(slot) + '"></label></div>') +
       '<div class="upload-progress small muted" role="status" aria-live="polite"></div>' +
       '<div class="return-reason" data-for="' + esc(slot) + '"></div>' +
@@ -639,8 +640,10 @@
   function visited(step) { return stepInfo(step).state !== "todo"; }
 
   function checkImage(file, slot) {
-    var photo = slot === "basic.photo";
-    return AUSM.checkUpload(file, photo ? photoRule() : proofRule(), photo ? "照片" : "证明材料");
+    return AUSM.checkUpload(file, slotPolicy(slot)).then(function (r) {
+      if (r.url) URL.revokeObjectURL(r.url);
+      return r.error;
+    });
   }
 
   wizard.addEventListener("change", function (e) {
@@ -773,11 +776,11 @@
   }
 
   function renderBasicUploads() {
-    var rule = photoRule();
+    var rule = slotPolicy("basic.photo");
     var dept = S.c.department;
     el("photo-rule").innerHTML = "<strong>照片要求：</strong>请上传清晰、完整、近期的本人免冠标准证件照片，" + esc(rule.text || "") +
       "。禁止将像素不满足要求的照片放大后使用。" + (dept ? "（按" + esc(dept.name) + "所在省份的要求）" :
-      "所选会计管理部门所在省份另有要求的，以其要求为准（如浙江省：" + esc(((policies().photo_by_province || {})["330000"] || {}).text || "") + "）。");
+      "所选会计管理部门所在省份另有要求的，以其要求为准（如浙江省：" + esc(S.uploads.policy("photo", "330000").text) + "）。");
     var slots = [{ slot: "basic.photo", text: "本人近期标准证件照片", required: true }];
     var needed = S.c.required_proofs || {};
     var proofNeeded = needed["basic.identity_proof"] || problems(["basic.identity_proof"]).length;

@@ -132,33 +132,8 @@
     });
   });
 
-  /* --- proofs (checked and previewed here; the server checks the content again) ------------------ */
+  /* --- proofs: checked against the qualification_proof policy and previewed by static/uploads.js --- */
 
-  function checkProof(file) {
-    var ok = /^image\/(jpeg|png)$/.test(file.type) || /\.(jpe?g|png)$/i.test(file.name);
-    if (!ok) return "只能上传JPG、PNG格式的图片文件";
-    var rule = (S.opts.upload_policies || {}).qualification_proof || {};      // the service's rule
-    if (file.size < rule.min_bytes) return "图片文件不能小于" + AUSM.sizeText(rule.min_bytes) + "（当前 " + Math.floor(file.size / 1024) + "KB）";
-    if (file.size > rule.max_bytes) return "图片文件不能超过" + AUSM.sizeText(rule.max_bytes) + "（当前 " + Math.ceil(file.size / 1024) + "KB）";
-    return null;
-  }
-  [qualForm, otherForm].forEach(function (form) {
-    var input = form.elements.proof;
-    var preview = form.querySelector("[data-preview]");
-    input.addEventListener("change", function () {
-      AUSM.setFieldError(form, "proof", "");
-      var file = input.files && input.files[0];
-      if (!file) { preview.textContent = "未上传"; return; }
-      var problem = checkProof(file);
-      if (problem) { AUSM.setFieldError(form, "proof", problem); input.value = ""; preview.textContent = "未上传"; return; }
-      preview.innerHTML = '<img src="' + URL.createObjectURL(file) + '" alt="证明文件预览">';
-    });
-  });
-  function proofProblem(form) {
-    var file = form.elements.proof.files[0];
-    var problem = file && checkProof(file);
-    return problem ? { proof: problem } : null;
-  }
   function multipart(data, form) {
     var body = new FormData();
     body.append("data", JSON.stringify(data));
@@ -229,7 +204,6 @@
     url: "/api/v1/qualifications",
     multipart: true,
     busyText: "提交中…",
-    validate: function () { return proofProblem(qualForm); },
     transform: function (fd, form) {
       var d = AUSM.formData(form);
       var data = { category: "accounting" };
@@ -266,7 +240,6 @@
     url: "/api/v1/qualifications",
     multipart: true,
     busyText: "提交中…",
-    validate: function () { return proofProblem(otherForm); },
     transform: function (fd, form) {
       var d = AUSM.formData(form);
       var data = { category: "other", type: d.type || "", obtained_date: d.obtained_date || "", certificate_no: d.certificate_no || "" };

@@ -1,5 +1,5 @@
-/* 实名认证 (/realname): the person's status, Alipay certification, and the online form with photo previews.
- * Vanilla JS on top of static/app.js (AUSM.*). */
+/* 实名认证 (/realname): the person's status, Alipay certification, and the online form (its photos are checked
+ * and previewed by static/uploads.js). Vanilla JS on top of static/app.js (AUSM.*). */
 (function () {
   var statusCard = document.getElementById("status-card");
   var methods = document.getElementById("methods");
@@ -100,47 +100,8 @@
     });
   });
 
-  // Photo previews and client-side hints (the server checks the content again)
+  // Photos: checked and previewed by the upload slots (static/uploads.js), again before sending
   var form = document.getElementById("online-form");
-  function checkImage(file) {
-    return new Promise(function (resolve) {
-      if (!/^image\/(jpeg|png)$/.test(file.type) && !/\.(jpe?g|png)$/i.test(file.name)) {
-        return resolve({ error: "仅支持JPG、PNG格式的图片" });
-      }
-      if (file.size < 10 * 1024) return resolve({ error: "图片不能小于10KB" });
-      if (file.size > 5 * 1024 * 1024) return resolve({ error: "图片不能大于5MB" });
-      var url = URL.createObjectURL(file);
-      var img = new Image();
-      img.onload = function () {
-        var small = img.naturalWidth < 300 || img.naturalHeight < 300;
-        resolve({ url: url, error: small ? "图片像素不能小于300×300（当前 " + img.naturalWidth + "×" + img.naturalHeight + "）" : null });
-      };
-      img.onerror = function () { resolve({ url: null, error: "无法读取该图片，请重新选择" }); };
-      img.src = url;
-    });
-  }
-  form.querySelectorAll('input[type="file"]').forEach(function (input) {
-    var preview = document.getElementById("preview-" + input.name);
-    var tip = preview.textContent;
-    input.addEventListener("change", function () {
-      AUSM.setFieldError(form, input.name, "");
-      var file = input.files[0];
-      if (!file) { preview.textContent = tip; return; }
-      preview.innerHTML = '<span class="spinner" aria-hidden="true"></span>';
-      checkImage(file).then(function (r) {
-        preview.innerHTML = "";
-        if (r.url) {
-          var img = document.createElement("img");
-          img.src = r.url;
-          img.alt = input.getAttribute("data-label") + "预览";
-          preview.appendChild(img);
-        } else {
-          preview.textContent = file.name;
-        }
-        if (r.error) AUSM.setFieldError(form, input.name, r.error);
-      });
-    });
-  });
 
   AUSM.bindForm(form, {
     url: "/api/v1/me/realname/online",

@@ -250,26 +250,7 @@
     });
   }
 
-  /* proof: checked and previewed here; the server checks the content again */
-  function checkProof(file) {
-    var ok = /^image\/(jpeg|png)$/.test(file.type) || /\.(jpe?g|png)$/i.test(file.name);
-    if (!ok) return "证明文件仅支持JPG、JPEG、PNG格式的图片";
-    var max = ((S.opts.upload_policies || {}).transfer_proof || {}).max_bytes;   // the service's rule
-    if (max && file.size > max) {
-      return "证明文件不能超过" + AUSM.sizeText(max) + "（当前 " + Math.ceil(file.size / 1024) + "KB），请压缩或重新扫描后上传";
-    }
-    return null;
-  }
-  el("proof").addEventListener("change", function () {
-    var input = el("proof");
-    var preview = el("proof-preview");
-    AUSM.setFieldError(form, "proof", "");
-    var file = input.files && input.files[0];
-    if (!file) { preview.textContent = "未上传"; return; }
-    var problem = checkProof(file);
-    if (problem) { AUSM.setFieldError(form, "proof", problem); input.value = ""; preview.textContent = "未上传"; return; }
-    preview.innerHTML = '<img src="' + URL.createObjectURL(file) + '" alt="调转证明材料预览" data-testid="proof-preview-img">';
-  });
+  /* proof: checked against the transfer_proof policy and previewed by static/uploads.js */
 
   function precheck() {
     var notes = [];
@@ -298,11 +279,6 @@
     url: "/api/v1/transfers",
     multipart: true,
     busyText: "提交中…",
-    validate: function () {
-      var file = el("proof").files[0];
-      var problem = file && checkProof(file);
-      return problem ? { proof: problem } : null;
-    },
     transform: function (fd) {
       var details = {};
       (FIELDS[reasonSelect.value] || []).forEach(function (f) {

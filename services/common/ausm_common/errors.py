@@ -82,5 +82,62 @@ def schema_errors(errors: dict) -> ValidationFailed:
 
 @deserialize_to_instance
 class Unavailable(AppError):
-    """An outside provider (学信网, the qualification library, …) did not answer: try again later."""
+    """A dependency (database, broker, store, another service, an outside provider such as 学信网) did not
+    answer: try again later."""
     status = 503
+
+
+@deserialize_to_instance
+class InternalError(AppError):
+    """A real bug. The person sees only a correlation id; the traceback stays in the service's log."""
+    status = 500
+
+
+def unavailable(message: str = "系统繁忙，请稍后再试") -> Unavailable:
+    return Unavailable("SERVICE_UNAVAILABLE", message)
+
+
+# --- what rules raise (no nameko, no HTTP): entrypoints turn these into AppErrors -----------------
+
+class DomainError(Exception):
+    """A broken rule: a stable code, a Chinese message for the person and the field it concerns."""
+
+    status = 422
+
+    def __init__(self, code: str, message: str, field: str | None = None, extra: dict | None = None):
+        super().__init__(message)
+        self.code, self.message, self.field, self.extra = code, message, field, extra or {}
+
+
+class RuleViolations(DomainError):
+    """Several broken rules at once, each a Problem-like object with code, message and field
+    (`education.1.end_date`)."""
+
+    def __init__(self, problems: list, code: str = "VALIDATION_FAILED", message: str = "请按提示修改标红的内容"):
+        super().__init__(code, message)
+        self.problems = list(problems)
+
+
+class ProviderUnavailable(Exception):
+    """An outside provider (学信网, the qualification library, an SMS gateway, a payment channel) did not answer."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(message)
+        self.message = message
+
+
+STATUS_CLASSES = {400: AppError, 401: NotAuthenticated, 403: Forbidden, 404: NotFound, 409: Conflict,
+                  422: ValidationFailed, 429: TooManyRequests, 503: Unavailable}
+
+
+def as_app_error(exc: DomainError) -> AppError:
+    """The AppError an entrypoint raises for a broken rule (the rule's `status` picks the class)."""
+    cls = STATUS_CLASSES.get(getattr(exc, "status", 422), ValidationFailed)
+    if isinstance(exc, RuleViolations):
+        errors = {}
+        for problem in exc.problems:
+            errors.setdefault(problem.field, problem.message)
+        single = len(exc.problems) == 1
+        return cls(exc.problems[0].code if single else exc.code, exc.problems[0].message if single else exc.message,
+                   errors, {"problems": [dict(vars(p)) for p in exc.problems]})
+    return cls(exc.code, exc.message, {exc.field: exc.message} if exc.field else {}, exc.extra)

@@ -1,14 +1,19 @@
-"""Transactional outbox: an event is written in the same transaction as the change,
-then relayed to RabbitMQ by a timer. A rolled-back change never announces itself and a
-committed change never loses its event. Consumers dedupe on ``event_id``.
+"""Transactional outbox: an event is written in the same transaction as the change it announces, then relayed.
+
+A rolled-back change never announces itself and a committed change never loses its event. The relay publishes with
+publisher confirms (nameko's EventDispatcher waits for the broker's ack and raises otherwise) and marks a row sent
+only after that; a crash between the two publishes the row again, so consumers dedupe on `event_id` (events.py).
+Sent rows are pruned after a retention period.
 """
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, DateTime, String, func, select
+from sqlalchemy import JSON, DateTime, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .clock import utcnow
+
+RETENTION = timedelta(days=3)
 
 
 class OutboxMixin:
@@ -21,12 +26,18 @@ class OutboxMixin:
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
 
 
-def record_event(session, model, event_type: str, payload: dict):
-    session.add(model(event_type=event_type, payload=payload))
+def record_event(session, model, event_type: str, payload: dict, occurred_at: datetime | None = None):
+    """Announce a change in the transaction that makes it. The payload carries the facts a consumer needs."""
+    row = model(event_type=event_type, payload=payload)
+    session.add(row)
+    session.flush()
+    row.payload = {**payload, "event_id": row.id, "event_type": event_type,
+                   "occurred_at": (occurred_at or utcnow()).isoformat()}
+    return row
 
 
 def relay(factory, model, dispatch, limit: int = 100) -> int:
-    """Publish unpublished rows; SKIP LOCKED lets several instances relay at once."""
+    """Publish unpublished rows, oldest first; SKIP LOCKED lets several instances relay at once."""
     with factory.get_session() as session:
         query = (select(model).where(model.published_at.is_(None))
                  .order_by(model.created_at).limit(limit))
@@ -34,6 +45,18 @@ def relay(factory, model, dispatch, limit: int = 100) -> int:
             query = query.with_for_update(skip_locked=True)
         rows = session.scalars(query).all()
         for row in rows:
-            dispatch(row.event_type, {**row.payload, "event_id": row.id})
+            dispatch(row.event_type, {**row.payload, "event_id": row.id})   # raises unless the broker confirmed
             row.published_at = func.now()
         return len(rows)
+
+
+def backlog(factory, model) -> int:
+    with factory.get_session() as session:
+        return session.scalar(select(func.count()).select_from(model).where(model.published_at.is_(None)))
+
+
+def prune(factory, model, now: datetime, retention: timedelta = RETENTION) -> int:
+    with factory.get_session() as session:
+        result = session.execute(delete(model).where(model.published_at.is_not(None),
+                                                     model.published_at < now - retention))
+        return result.rowcount or 0

@@ -8,6 +8,12 @@ from nameko.extensions import DependencyProvider
 
 from .config import s3_settings
 
+MISSING = ("NoSuchKey", "NoSuchObject", "NotFound")
+
+
+class ObjectMissing(LookupError):
+    """The object is not (or no longer) stored: replaced or deleted."""
+
 
 class ObjectStore:
     def __init__(self, endpoint, access_key, secret_key, bucket, secure=False, region="us-east-1"):
@@ -36,7 +42,12 @@ class ObjectStore:
         self.client.put_object(self.bucket, key, io.BytesIO(data), len(data), content_type=content_type)
 
     def get(self, key: str) -> bytes:
-        response = self.client.get_object(self.bucket, key)
+        try:
+            response = self.client.get_object(self.bucket, key)
+        except S3Error as exc:
+            if exc.code in MISSING:
+                raise ObjectMissing(key) from exc
+            raise
         try:
             return response.read()
         finally:
@@ -51,7 +62,7 @@ class ObjectStore:
             self.stat(key)
             return True
         except S3Error as exc:
-            if exc.code in ("NoSuchKey", "NoSuchObject", "NotFound"):
+            if exc.code in MISSING:
                 return False
             raise
 

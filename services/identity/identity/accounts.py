@@ -74,7 +74,7 @@ def _duplicate_check(session, info, phone):
                        {"phone": "该手机号已被其他账号使用"})
 
 
-def register(session, hasher, data: dict, now) -> Account:
+def register(session, hasher, data: dict, now, *, sms_secret: bytes) -> Account:
     """All checks first, the SMS code last, then one insert: nothing is half-saved."""
     info = domain.validate_id_number(data["id_type"], data["id_number"], now.date())
     if info.birth_date:
@@ -86,7 +86,7 @@ def register(session, hasher, data: dict, now) -> Account:
     if info.id_type == "foreign_passport" and not data.get("nationality"):
         raise ValidationFailed("NATIONALITY_REQUIRED", "护照（外国）注册请选择国籍", {"nationality": "请选择国籍"})
     _duplicate_check(session, info, phone)
-    auth.consume_sms_code(session, phone, "register", data["sms_code"], now)
+    auth.consume_sms_code(session, sms_secret, phone, "register", data["sms_code"], now)
     account = Account(id_type=info.id_type, id_number=info.id_number, dedupe_key=info.dedupe_key,
                       nationality=data.get("nationality"), name=name, gender=info.gender,
                       birth_date=info.birth_date, phone=phone, password_hash=hasher.hash(data["password"]),
@@ -117,18 +117,32 @@ def verify_password(hasher, password_hash: str, password: str) -> bool:
         return False
 
 
-def check_login(session, hasher, kind, subject, password, client, user_agent, now, dummy_hash):
-    """Verify a password with lockout counted per (account, client)."""
-    if subject is None:
-        verify_password(hasher, dummy_hash, password)   # same time for unknown accounts
-        raise NotAuthenticated("LOGIN_FAILED", LOGIN_FAILED, {"password": LOGIN_FAILED})
-    auth.check_lockout(session, kind, subject.id, client, now)
-    if not verify_password(hasher, subject.password_hash, password):
-        auth.record_login(session, kind, subject.id, client, user_agent, "password", False, now)
-        session.commit()
-        left = auth.failures_left(session, kind, subject.id, client, now)
+def login_counter(kind: str, subject, login: str, secret: bytes) -> tuple[str, str]:
+    """Whose failures a login counts: the account's, or, for a name that matches no account, the name's own."""
+    if subject is not None:
+        return kind, subject.id
+    return "unknown", domain.login_pseudonym(secret, kind, login)
+
+
+def check_login(session, hasher, kind, subject, password, client, user_agent, now, dummy_hash, *,
+                login: str, secret: bytes):
+    """Verify a password with lockout counted per (account, client).
+
+    Logins of one (account, client) are served one at a time, and a locked account is refused before its
+    password is verified: fifty tries at once check five passwords, not fifty. A name that matches no account
+    goes through the same steps with its own counter (against a dummy hash that never passes), so the answers,
+    warnings and the lock included, are the same whether the account exists or not."""
+    counter = login_counter(kind, subject, login, secret)
+    auth.lock_login_counter(session, *counter, client)
+    auth.check_lockout(session, *counter, client, now)
+    verified = verify_password(hasher, subject.password_hash if subject else dummy_hash, password)
+    if subject is None or not verified:
+        auth.record_login(session, *counter, client, user_agent, "password", False, now)
+        session.flush()
+        left = auth.failures_left(session, *counter, client, now)
+        session.commit()   # the failure stays although the login fails; this also ends the lock
         if left == 0:
-            auth.check_lockout(session, kind, subject.id, client, now)
+            auth.check_lockout(session, *counter, client, now)
         message = f"{LOGIN_FAILED}，再失败{left}次将临时锁定" if left <= 3 else LOGIN_FAILED
         raise NotAuthenticated("LOGIN_FAILED", message, {"password": message})
     if hasher.check_needs_rehash(subject.password_hash):
@@ -136,7 +150,7 @@ def check_login(session, hasher, kind, subject, password, client, user_agent, no
     auth.record_login(session, kind, subject.id, client, user_agent, "password", True, now)
 
 
-def reset_password(session, hasher, data: dict, now) -> Account:
+def reset_password(session, hasher, data: dict, now, *, sms_secret: bytes) -> Account:
     mismatch = ValidationFailed("RESET_MISMATCH", "填写的信息与注册信息不一致，请核对证件号码、姓名和手机号",
                                 {"id_number": "与注册信息不一致"})
     info = domain.validate_id_number(data["id_type"], data["id_number"], now.date())
@@ -146,19 +160,19 @@ def reset_password(session, hasher, data: dict, now) -> Account:
         raise mismatch
     domain.check_password(data["password"], id_number=account.id_number, phone=account.phone)
     domain.check_password_confirm(data["password"], data["password_confirm"])
-    auth.consume_sms_code(session, phone, "reset_password", data["sms_code"], now)
+    auth.consume_sms_code(session, sms_secret, phone, "reset_password", data["sms_code"], now)
     account.password_hash = hasher.hash(data["password"])
     auth.revoke_sessions(session, "person", account.id, now)
     return account
 
 
-def change_phone(session, account: Account, new_phone: str, code: str, now) -> Account:
+def change_phone(session, account: Account, new_phone: str, code: str, now, *, sms_secret: bytes) -> Account:
     phone = domain.normalize_phone(new_phone)
     if phone == account.phone:
         raise ValidationFailed("PHONE_UNCHANGED", "新手机号与当前手机号相同", {"phone": "新手机号与当前手机号相同"})
     if session.scalar(select(Account.id).where(Account.phone == phone)):
         raise Conflict("PHONE_TAKEN", "该手机号已被其他账号使用，请更换手机号", {"phone": "该手机号已被其他账号使用"})
-    auth.consume_sms_code(session, phone, "change_phone", code, now)
+    auth.consume_sms_code(session, sms_secret, phone, "change_phone", code, now)
     account.phone = phone
     return account
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from ausm_common.clock import beijing
+from ausm_common.db import advisory_xact_lock
 from ausm_common.errors import AppError, NotAuthenticated, TooManyRequests, ValidationFailed
 from ausm_common.tokens import new_token, token_hash
 
@@ -22,6 +23,14 @@ SMS_TEXT = {
     "reset_password": "您正在找回全国会计人员统一服务管理平台登录密码，验证码{code}，3分钟内有效。请勿告知他人。",
     "change_phone": "您正在更换全国会计人员统一服务管理平台绑定手机号，验证码{code}，3分钟内有效。",
 }
+
+
+def server_secret(config: dict, name: str) -> bytes:
+    """A keying secret from the service config: ``name`` when set, else SECRET_KEY."""
+    value = config.get(name) or config.get("SECRET_KEY")
+    if not value:
+        raise RuntimeError(f"{name} or SECRET_KEY must be set in the identity config")
+    return str(value).encode()
 
 
 # --- captcha -------------------------------------------------------------------------
@@ -61,19 +70,24 @@ def _latest_code(session, phone, purpose):
                            .order_by(SmsCode.created_at.desc()).limit(1).with_for_update()).first()
 
 
-def send_sms_code(session, sms, phone: str, purpose: str, client: str, now) -> dict:
+def send_sms_code(session, sms, secret: bytes, phone: str, purpose: str, client: str, now) -> dict:
+    """Cooldown and daily caps are read and the new code written under locks on the phone, then on the network
+    (always in that order), held to the commit: concurrent requests are counted one after another, even for a
+    phone that never had a code (no row to lock yet)."""
     day_start = beijing(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    advisory_xact_lock(session, "sms-phone", phone)
     last = _latest_code(session, phone, purpose)
     sent_today = session.scalar(select(func.count()).select_from(SmsCode)
                                 .where(SmsCode.phone == phone, SmsCode.created_at >= day_start))
     domain.check_sms_send_allowed(last.created_at if last else None, sent_today, now)
+    advisory_xact_lock(session, "sms-client", client)
     by_client = session.scalar(select(func.count()).select_from(SmsCode)
                                .where(SmsCode.client == client, SmsCode.created_at >= day_start))
     if by_client >= SMS_PER_CLIENT_DAILY:
         raise TooManyRequests("SMS_CLIENT_LIMIT", "当前网络今日获取验证码次数过多，请明日再试")
     code = domain.generate_sms_code()
     salt = secrets.token_hex(8)
-    session.add(SmsCode(phone=phone, purpose=purpose, code_hash=domain.hash_code(code, salt), salt=salt,
+    session.add(SmsCode(phone=phone, purpose=purpose, code_hash=domain.hash_code(secret, code, salt), salt=salt,
                         client=client, created_at=now))
     text = SMS_TEXT[purpose].format(code=code)
     receipt = sms.send(phone, text)
@@ -86,7 +100,7 @@ def send_sms_code(session, sms, phone: str, purpose: str, client: str, now) -> d
             "expires_in": int(domain.SMS_CODE_TTL.total_seconds())}
 
 
-def consume_sms_code(session, phone: str, purpose: str, code: str, now):
+def consume_sms_code(session, secret: bytes, phone: str, purpose: str, code: str, now):
     """Check the newest code for (phone, purpose); a wrong try counts against the code."""
     row = _latest_code(session, phone, purpose)
     if row is None:
@@ -94,7 +108,7 @@ def consume_sms_code(session, phone: str, purpose: str, code: str, now):
     state = domain.SmsCodeState(code_hash=row.code_hash, salt=row.salt, created_at=row.created_at,
                                 attempts=row.attempts, used_at=row.used_at)
     try:
-        domain.verify_sms_code(state, (code or "").strip(), now)
+        domain.verify_sms_code(state, (code or "").strip(), now, secret)
     except domain.DomainError as exc:
         if exc.code == "SMS_CODE_WRONG":
             row.attempts += 1
@@ -111,6 +125,12 @@ def recent_sms(session, phone: str, limit: int = 10) -> list[dict]:
 
 
 # --- lockout -------------------------------------------------------------------------
+
+def lock_login_counter(session, kind: str, subject_id: str, client: str):
+    """One login at a time per (subject, client), held to the commit: the failure count read before a password
+    is verified is still the count when the result is written."""
+    advisory_xact_lock(session, "login", kind, subject_id, client)
+
 
 def check_lockout(session, kind: str, subject_id: str, client: str, now):
     since = now - domain.LOCK_WINDOW - domain.LOCK_DURATION

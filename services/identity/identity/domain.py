@@ -202,8 +202,11 @@ def generate_sms_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def hash_code(code: str, salt: str) -> str:
-    return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
+def hash_code(secret: bytes, code: str, salt: str) -> str:
+    """HMAC-SHA256 keyed with the server's secret. A plain hash of a 6-digit code is reversed by trying all
+    million codes; without the secret, the database alone gives nothing away. The per-row salt keeps two
+    equal codes from having equal hashes."""
+    return hmac.new(secret, f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass
@@ -215,7 +218,7 @@ class SmsCodeState:
     used_at: datetime | None = None
 
 
-def verify_sms_code(state: SmsCodeState, code: str, now: datetime):
+def verify_sms_code(state: SmsCodeState, code: str, now: datetime, secret: bytes):
     def fail(err, message):
         raise DomainError(err, message, "sms_code")
 
@@ -227,7 +230,7 @@ def verify_sms_code(state: SmsCodeState, code: str, now: datetime):
         fail("SMS_CODE_EXPIRED", "短信验证码已过期，请重新获取")
     if state.attempts >= SMS_MAX_ATTEMPTS:
         fail("SMS_CODE_TOO_MANY_ATTEMPTS", "短信验证码输错次数过多，请重新获取")
-    if not hmac.compare_digest(state.code_hash, hash_code(code, state.salt)):
+    if not hmac.compare_digest(state.code_hash, hash_code(secret, code, state.salt)):
         left = SMS_MAX_ATTEMPTS - state.attempts - 1
         fail("SMS_CODE_WRONG", f"短信验证码错误，还可尝试{left}次" if left else "短信验证码错误，请重新获取")
 
@@ -247,6 +250,22 @@ def lockout_until(failures: list[datetime], now: datetime) -> datetime | None:
         if times[i] - times[i - LOCK_THRESHOLD + 1] <= LOCK_WINDOW:
             until = times[i] + LOCK_DURATION
     return until if until and until > now else None
+
+
+def login_pseudonym(secret: bytes, kind: str, login: str | None) -> str:
+    """The failure counter of a login name that matches no account: keyed per kind (person or staff) and per
+    name in the form the account lookup uses (a person's phone with or without +86 is one name), so an unknown
+    name is counted and locked exactly like an account would be. Keyed, so the stored value gives no name away."""
+    name = (login or "").strip()
+    if kind == "staff":
+        name = name.lower()
+    else:
+        name = name.upper()
+        try:
+            name = normalize_phone(name)
+        except DomainError:
+            pass
+    return hmac.new(secret, f"login:{kind}:{name}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def check_not_locked(until: datetime | None, now: datetime):

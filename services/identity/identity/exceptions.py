@@ -1,9 +1,12 @@
-"""The one exception the identity rules raise; entrypoints turn it into an AppError."""
+"""The exceptions the identity rules raise; the kit's entrypoint turns them into AppErrors."""
+from ausm_common.errors import DomainError as KitDomainError
+
+THROTTLED = ("SMS_TOO_FREQUENT", "SMS_DAILY_LIMIT", "ACCOUNT_LOCKED")
 
 
-class DomainError(Exception):
+class DomainError(KitDomainError):
     """A broken rule: a stable code, a Chinese message for the user and the field it concerns."""
 
-    def __init__(self, code: str, message: str, field: str | None = None, extra: dict | None = None):
-        super().__init__(message)
-        self.code, self.message, self.field, self.extra = code, message, field, extra or {}
+    @property
+    def status(self) -> int:
+        return 429 if self.code in THROTTLED else 422

@@ -6,7 +6,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ausm_common.clock import utcnow
-from ausm_common.outbox import OutboxMixin
+from ausm_common.db import kit_tables
 
 
 def new_id() -> str:
@@ -171,17 +171,9 @@ class WechatTicket(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class SandboxClock(Base):
-    """Sandbox only: how far the service's clock has been moved forward."""
-    __tablename__ = "sandbox_clock"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    offset_seconds: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class Outbox(OutboxMixin, Base):
-    pass
+KIT = kit_tables(Base)
+Outbox = KIT.outbox
 
 
 __all__ = ["Base", "Account", "StaffAccount", "Session", "LoginEvent", "SmsCode", "SmsMessage",
-           "Captcha", "RealnameRequest", "ReviewLog", "WechatTicket", "SandboxClock", "Outbox"]
+           "Captcha", "RealnameRequest", "ReviewLog", "WechatTicket", "KIT", "Outbox"]

@@ -4,14 +4,14 @@ from sqlalchemy import select
 from ausm_common import divisions
 from ausm_common.errors import Conflict, ValidationFailed, forbidden, not_found
 from ausm_common.tokens import new_token
-from ausm_common.uploads import UploadPolicy, check_upload
+from ausm_common.upload_policies import REALNAME_PHOTO
+from ausm_common.uploads import check_upload
 
 from . import domain
 from .models import Account, RealnameRequest, ReviewLog
 
 PHOTO_FIELDS = {"id_front": "证件人像面照片", "id_back": "证件国徽面照片", "id_handheld": "手持证件人像面照片"}
-PHOTO_POLICY = UploadPolicy("realname_photo", ("jpeg", "png"), min_bytes=10 * 1024,
-                            max_bytes=5 * 1024 * 1024, min_width=300, min_height=300)
+PHOTO_POLICY = REALNAME_PHOTO
 RETURN_REASON_MAX = 200
 
 

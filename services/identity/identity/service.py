@@ -1,18 +1,12 @@
-"""The identity service: thin entrypoints over accounts, auth, realname and wechat modules."""
-import functools
-from datetime import timedelta
-
-from nameko.events import EventDispatcher
+"""The identity service (built on the kit's ServiceBase, imported as `kit.` so that `nameko run` finds only
+this module's service class): thin entrypoints over accounts, auth, realname and wechat modules."""
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
-from nameko.timer import timer
 
-from ausm_common.clock import utcnow
 from ausm_common.config import file_link_secret
-from ausm_common.db import Database
-from ausm_common.errors import AppError, Forbidden, NotAuthenticated, not_found
-from ausm_common.outbox import record_event, relay
-from ausm_common.service import load
+from ausm_common.errors import Forbidden, NotAuthenticated, not_found
+from ausm_common.outbox import record_event
+from ausm_common import service as kit
+from ausm_common.service import entrypoint, load, sandbox_only
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link, token_hash
 
@@ -20,7 +14,7 @@ from . import accounts, auth, domain, realname, schemas, wechat
 from .adapters.alipay import build_alipay
 from .adapters.sms import build_sms
 from .adapters.wechat import build_wechat
-from .models import Account, Outbox, SandboxClock, StaffAccount
+from .models import KIT, Account, Outbox, StaffAccount
 
 
 class Providers(DependencyProvider):
@@ -32,124 +26,91 @@ class Providers(DependencyProvider):
         self.sms, self.alipay, self.wechat = build_sms(config), build_alipay(config), build_wechat(config)
         self.hasher = accounts.password_hasher(config)
         self.dummy_hash = self.hasher.hash("not-a-real-password")
+        self.sms_secret = auth.server_secret(config, "SMS_CODE_SECRET")
+        self.login_secret = auth.server_secret(config, "SECRET_KEY")
 
     def get_dependency(self, worker_ctx):
         return self
 
 
-def entrypoint(fn):
-    """An RPC whose rule failures become AppErrors (expected: no traceback in the log)."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except domain.DomainError as exc:
-            raise auth.as_app_error(exc)
-    return rpc(expected_exceptions=AppError)(wrapper)
-
-
-def sandbox_only(fn):
-    @functools.wraps(fn)
-    def wrapper(self, *args, **kwargs):
-        if not self.providers.sandbox:
-            raise Forbidden("SANDBOX_DISABLED", "沙箱模式未开启")
-        return fn(self, *args, **kwargs)
-    return wrapper
-
-
-class IdentityService:
+class IdentityService(kit.ServiceBase):
     name = "identity"
+    tables = KIT
 
-    db = Database("IDENTITY_DATABASE_URL")
     storage = Storage()
     providers = Providers()
-    dispatch = EventDispatcher()
 
     # --- helpers --------------------------------------------------------------------
-    def _now(self, session):
-        if not self.providers.sandbox:
-            return utcnow()
-        clock = session.get(SandboxClock, 1)
-        return utcnow() + timedelta(seconds=clock.offset_seconds if clock else 0)
+    def _now(self, session=None):
+        return self.clock.now()
 
-    def _person(self, session, caller, lock=False) -> Account:
-        account_id = wechat.require_person(caller)
-        account = session.get(Account, account_id, with_for_update=lock)
+    def _person(self, session, lock=False) -> Account:
+        account = session.get(Account, self.caller.person_id(), with_for_update=lock)
         if account is None:
             raise NotAuthenticated("NOT_AUTHENTICATED", "请先登录")
         return account
 
-    @staticmethod
-    def _staff(caller) -> dict:
-        if not caller or caller.get("kind") != "staff":
-            raise NotAuthenticated("STAFF_REQUIRED", "请使用管理部门工作人员账号登录")
-        return caller
-
-    # --- health and events ----------------------------------------------------------
-    @rpc
-    def ping(self):
-        with self.db.get_session() as session:
-            session.get(SandboxClock, 1)
-        return {"service": self.name, "ok": True}
-
-    @timer(interval=0.5)
-    def relay_events(self):
-        relay(self.db, Outbox, self.dispatch)
+    def _staff(self) -> dict:
+        return self.caller.staff()
 
     # --- captcha and SMS ------------------------------------------------------------
     @entrypoint
     def create_captcha(self):
         with self.db.get_session() as session:
-            return auth.create_captcha(session, self._now(session), keep_answer=self.providers.sandbox)
+            return auth.create_captcha(session, self._now(), keep_answer=self.providers.sandbox)
 
-    @entrypoint
+    @entrypoint(sensitive=("data",))
     def send_sms_code(self, data):
         data = load(schemas.SendSmsSchema(), data)
         phone = domain.normalize_phone(data["phone"])
         with self.db.get_session() as session:
-            return auth.send_sms_code(session, self.providers.sms, phone, data["purpose"], data["client"],
-                                      self._now(session))
+            return auth.send_sms_code(session, self.providers.sms, self.providers.sms_secret, phone,
+                                      data["purpose"], data["client"], self._now())
 
     # --- accounts -------------------------------------------------------------------
-    @entrypoint
+    @entrypoint(sensitive=("data",))
     def register_account(self, data):
         data = load(schemas.RegisterSchema(), data)
         with self.db.get_session() as session:
-            account = accounts.register(session, self.providers.hasher, data, self._now(session))
-            record_event(session, Outbox, "account_registered", {"account_id": account.id,
-                                                                  "id_type": account.id_type})
+            account = accounts.register(session, self.providers.hasher, data, self._now(),
+                                        sms_secret=self.providers.sms_secret)
+            record_event(session, Outbox, "account_registered",
+                         {"account_id": account.id, "id_type": account.id_type})
             return accounts.person_view(account)
 
-    @entrypoint
+    @entrypoint(sensitive=("data",))
     def login(self, data):
         data = load(schemas.LoginSchema(), data)
         with self.db.get_session() as session:
-            now = self._now(session)
+            now = self._now()
             auth.check_captcha(session, data["captcha_id"], data["captcha_answer"], now)
             account = accounts.find_for_login(session, data["login"])
             accounts.check_login(session, self.providers.hasher, "person", account, data["password"],
-                                 data["client"], data["user_agent"], now, self.providers.dummy_hash)
+                                 data["client"], data["user_agent"], now, self.providers.dummy_hash,
+                                 login=data["login"], secret=self.providers.login_secret)
             opened = auth.open_session(session, "person", account.id, data["transport"], now)
             return {**opened, "account": accounts.person_view(account)}
 
-    @entrypoint
+    @entrypoint(sensitive=("data",))
     def staff_login(self, data):
         data = load(schemas.StaffLoginSchema(), data)
         with self.db.get_session() as session:
-            now = self._now(session)
+            now = self._now()
             auth.check_captcha(session, data["captcha_id"], data["captcha_answer"], now)
             staff = session.query(StaffAccount).filter_by(username=data["login"].strip().lower(),
                                                          active=True).first()
             accounts.check_login(session, self.providers.hasher, "staff", staff, data["password"],
-                                 data["client"], data["user_agent"], now, self.providers.dummy_hash)
+                                 data["client"], data["user_agent"], now, self.providers.dummy_hash,
+                                 login=data["login"], secret=self.providers.login_secret)
             opened = auth.open_session(session, "staff", staff.id, data["transport"], now)
             return {**opened, "staff": accounts.staff_view(staff)}
 
-    @entrypoint
+    @entrypoint(sensitive=("token",))
     def resolve_session(self, token):
-        """Who is calling: the gateway asks once per request and passes the answer on."""
+        """Who is calling: the gateway asks once per request and signs the answer into every call it makes."""
+        self.caller.service("gateway")
         with self.db.get_session() as session:
-            row = auth.find_session(session, token, self._now(session))
+            row = auth.find_session(session, token, self._now())
             if row.subject_kind == "staff":
                 staff = session.get(StaffAccount, row.subject_id)
                 if staff is None or not staff.active:
@@ -159,28 +120,30 @@ class IdentityService:
             return {"kind": "person", "session_id": row.id, "id": account.id,
                     "display_name": domain.mask_name(account.name), "realname_status": account.realname_status}
 
-    @entrypoint
+    @entrypoint(sensitive=("token",))
     def logout(self, token):
         with self.db.get_session() as session:
-            row = auth.find_session(session, token, self._now(session))
-            row.revoked_at = self._now(session)
+            row = auth.find_session(session, token, self._now())
+            row.revoked_at = self._now()
         return {"ok": True}
 
-    @entrypoint
+    @entrypoint(sensitive=("data",))
     def reset_password(self, data):
         data = load(schemas.ResetPasswordSchema(), data)
         with self.db.get_session() as session:
-            account = accounts.reset_password(session, self.providers.hasher, data, self._now(session))
+            account = accounts.reset_password(session, self.providers.hasher, data, self._now(),
+                                              sms_secret=self.providers.sms_secret)
             return {"ok": True, "phone": domain.mask_phone(account.phone)}
 
     @entrypoint
-    def get_account(self, caller):
+    def get_account(self):
         with self.db.get_session() as session:
-            return accounts.person_view(self._person(session, caller))
+            return accounts.person_view(self._person(session))
 
     @entrypoint
     def get_person(self, account_id):
-        """For other services: the registration data and real-name state of one person."""
+        """For the other back-end services only: the registration data (unmasked) and real-name state of a person."""
+        self.caller.backend()
         with self.db.get_session() as session:
             account = session.get(Account, account_id)
             if account is None:
@@ -188,20 +151,21 @@ class IdentityService:
             return {**accounts.person_view(account), "full_name": account.name, "full_id_number": account.id_number,
                     "full_phone": account.phone, "realname_province": account.realname_province}
 
-    @entrypoint
-    def change_phone(self, caller, data):
+    @entrypoint(sensitive=("data",))
+    def change_phone(self, data):
         data = load(schemas.ChangePhoneSchema(), data)
         with self.db.get_session() as session:
-            account = self._person(session, caller, lock=True)
-            accounts.change_phone(session, account, data["phone"], data["sms_code"], self._now(session))
-            record_event(session, Outbox, "phone_changed", {"account_id": account.id})
+            account = self._person(session, lock=True)
+            accounts.change_phone(session, account, data["phone"], data["sms_code"], self._now(),
+                                  sms_secret=self.providers.sms_secret)
+            record_event(session, Outbox, "phone_changed", {"account_id": account.id, "phone": account.phone})
             return accounts.person_view(account)
 
     @entrypoint
-    def login_history(self, caller):
+    def login_history(self):
         with self.db.get_session() as session:
-            kind = caller.get("kind") if caller else None
-            subject = self._person(session, caller).id if kind == "person" else self._staff(caller)["id"]
+            kind = self.caller.kind
+            subject = self._person(session).id if kind == "person" else self._staff()["id"]
             return accounts.login_history(session, kind, subject)
 
     # --- real-name verification -----------------------------------------------------
@@ -210,66 +174,66 @@ class IdentityService:
         return realname.regions()
 
     @entrypoint
-    def realname_status(self, caller):
+    def realname_status(self):
         with self.db.get_session() as session:
-            account = self._person(session, caller)
+            account = self._person(session)
             latest = session.query(realname.RealnameRequest).filter_by(account_id=account.id) \
                 .order_by(realname.RealnameRequest.submitted_at.desc()).first()
             return {"status": account.realname_status, "method": account.realname_method,
                     "latest": realname.request_view(latest) if latest else None}
 
     @entrypoint
-    def submit_online_realname(self, caller, data):
+    def submit_online_realname(self, data):
         data = load(schemas.OnlineRealnameSchema(), data)
         keys = {f: data[f] for f in realname.PHOTO_FIELDS}
         with self.db.get_session() as session:
-            account = self._person(session, caller, lock=True)
+            account = self._person(session, lock=True)
             request = realname.submit_online(session, self.storage, account, data["region_code"], keys,
-                                             self._now(session))
+                                             self._now())
             return realname.request_view(request)
 
     @entrypoint
-    def start_alipay_realname(self, caller, return_url):
+    def start_alipay_realname(self, return_url):
         with self.db.get_session() as session:
-            account = self._person(session, caller, lock=True)
-            return realname.start_alipay(session, self.providers.alipay, account, return_url, self._now(session))
+            account = self._person(session, lock=True)
+            return realname.start_alipay(session, self.providers.alipay, account, return_url, self._now())
 
     @entrypoint
     def complete_alipay_realname(self, params):
         with self.db.get_session() as session:
-            request, account = realname.complete_alipay(session, self.providers.alipay, params, self._now(session))
+            request, account = realname.complete_alipay(session, self.providers.alipay, params, self._now())
             if request.status == "approved":
                 record_event(session, Outbox, "realname_verified", {"account_id": account.id, "method": "alipay"})
             return realname.request_view(request)
 
     @entrypoint
-    def list_realname_requests(self, caller, status="submitted"):
-        staff = self._staff(caller)
+    def list_realname_requests(self, status="submitted"):
+        staff = self._staff()
         with self.db.get_session() as session:
             rows = realname.review_queue(session, staff, status)
             owners = {a.id: a for a in session.query(Account).filter(Account.id.in_([r.account_id for r in rows]))}
             return [realname.request_view(r, owners[r.account_id]) for r in rows]
 
     @entrypoint
-    def get_realname_request(self, caller, request_id):
+    def get_realname_request(self, request_id):
         """Full view with photos for an entitled reviewer; the view itself is recorded."""
-        staff = self._staff(caller)
+        staff = self._staff()
         with self.db.get_session() as session:
             request = realname.get_for_staff(session, staff, request_id)
             secret = file_link_secret()
             links = {f: file_link(secret, getattr(request, f"{f}_key")) for f in realname.PHOTO_FIELDS
                      if getattr(request, f"{f}_key")}
-            realname.log(session, staff, request.id, "view", None, self._now(session))
+            realname.log(session, staff, request.id, "view", None, self._now())
             view = realname.request_view(request, session.get(Account, request.account_id), links, full=True)
             return {**view, "history": realname.history(session, request.id)}
 
     @entrypoint
-    def decide_realname_request(self, caller, request_id, data):
-        staff = self._staff(caller)
+    def decide_realname_request(self, request_id, data):
+        staff = self._staff()
         data = load(schemas.DecisionSchema(), data)
         with self.db.get_session() as session:
             request = realname.decide(session, staff, request_id, data["approve"], data["reason"],
-                                      self._now(session))
+                                      self._now())
             if request.status == "approved":
                 record_event(session, Outbox, "realname_verified", {"account_id": request.account_id,
                                                                     "method": "online"})
@@ -277,16 +241,16 @@ class IdentityService:
 
     # --- WeChat ---------------------------------------------------------------------
     @entrypoint
-    def open_wechat_ticket(self, caller, purpose, redirect_uri):
+    def open_wechat_ticket(self, purpose, redirect_uri):
         with self.db.get_session() as session:
-            account_id = self._person(session, caller).id if purpose == "bind" else None
+            account_id = self._person(session).id if purpose == "bind" else None
             return wechat.open_ticket(session, self.providers.wechat, "bind" if account_id else "login",
-                                      account_id, redirect_uri, self._now(session))
+                                      account_id, redirect_uri, self._now())
 
     @entrypoint
     def complete_wechat(self, state, code, client="unknown", user_agent=""):
         with self.db.get_session() as session:
-            now = self._now(session)
+            now = self._now()
             ticket, account = wechat.complete(session, self.providers.wechat, state, code, now)
             result = {"purpose": ticket.purpose, "status": ticket.status, "message": ticket.message}
             if ticket.purpose == "login" and ticket.status == "confirmed":
@@ -295,16 +259,16 @@ class IdentityService:
             return result
 
     @entrypoint
-    def unbind_wechat(self, caller):
+    def unbind_wechat(self):
         with self.db.get_session() as session:
-            account = self._person(session, caller, lock=True)
+            account = self._person(session, lock=True)
             wechat.unbind(account)
             return accounts.person_view(account)
 
     # --- staff ----------------------------------------------------------------------
     @entrypoint
-    def create_staff(self, caller, data):
-        staff = self._staff(caller)
+    def create_staff(self, data):
+        staff = self._staff()
         if "admin" not in staff["roles"]:
             raise Forbidden("FORBIDDEN", "只有管理员可以创建工作人员账号")
         data = load(schemas.CreateStaffSchema(), data)
@@ -328,15 +292,6 @@ class IdentityService:
             if row is None:
                 raise not_found("验证码")
             return {"captcha_id": row.id, "answer": row.answer}
-
-    @entrypoint
-    @sandbox_only
-    def sandbox_advance_clock(self, seconds):
-        with self.db.get_session() as session:
-            clock = session.get(SandboxClock, 1, with_for_update=True) or SandboxClock(id=1, offset_seconds=0)
-            clock.offset_seconds += int(seconds)
-            session.add(clock)
-            return {"offset_seconds": clock.offset_seconds}
 
     @entrypoint
     @sandbox_only

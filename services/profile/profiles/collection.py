@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ausm_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ausm_common.storage import ObjectStore
+from ausm_common.upload_policies import collection_purpose
 from ausm_common.uploads import check_upload
 
 from . import departments, domain, review
@@ -28,6 +29,13 @@ def for_person(session, account_id: str, lock: bool = False) -> Collection | Non
     return session.scalars(select(Collection).where(Collection.account_id == account_id)
                            .with_for_update(of=Collection) if lock else
                            select(Collection).where(Collection.account_id == account_id)).first()
+
+
+def follow_phone_change(session, account_id: str, phone: str):
+    """Keep the registration copy current; setting (not adding) makes a repeat harmless."""
+    found = for_person(session, account_id, lock=True)
+    if found is not None and (found.person or {}).get("phone") != phone:
+        found.person = {**(found.person or {}), "phone": phone}
 
 
 def require_editable(collection: Collection | None) -> Collection:
@@ -221,8 +229,8 @@ def attach(collection: Collection, store: ObjectStore, slot: str, key: str, acco
     try:
         if not key or not key.startswith(f"incoming/{account_id}/"):
             raise ValidationFailed("UPLOAD_EMPTY", "请选择要上传的文件", {slot: "请选择要上传的文件"})
-        if slot == "basic.photo":
-            policy, label = domain.photo_policy((collection.department_code or "")[:2] + "0000"), "照片"
+        if collection_purpose(slot) == "photo":
+            policy, label = domain.photo_policy(collection.department_code), "照片"
         else:
             needed = proof_slots(collection)
             if slot not in needed and slot != "basic.identity_proof":

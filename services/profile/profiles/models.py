@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ausm_common.clock import utcnow
-from ausm_common.outbox import OutboxMixin
+from ausm_common.db import kit_tables
 
 
 def new_id() -> str:
@@ -148,5 +148,5 @@ class LegacyRecord(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class Outbox(OutboxMixin, Base):
-    pass
+KIT = kit_tables(Base)
+Outbox = KIT.outbox

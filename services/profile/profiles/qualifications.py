@@ -53,7 +53,8 @@ def submit(session, store, collection: Collection, category: str, data: dict, to
         if problems:
             raise RuleViolations(problems)
         if not proof_key or not proof_key.startswith(f"incoming/{collection.account_id}/"):
-            raise ValidationFailed("PROOF_REQUIRED", "请上传证书或批文图片（JPG/PNG，20KB～500KB）",
+            raise ValidationFailed("PROOF_REQUIRED",
+                                   f"请上传证书或批文图片（{domain.QUALIFICATION_PROOF_POLICY.describe()}）",
                                    {"proof": "请上传证明材料"})
         info = check_upload(store.get(proof_key), domain.QUALIFICATION_PROOF_POLICY, field="proof", label="证明材料")
     except Exception:

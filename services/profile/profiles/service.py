@@ -1,27 +1,21 @@
-"""The profile service: thin entrypoints over collection, departments and review modules."""
-import functools
-
-from nameko.events import EventDispatcher, event_handler
+"""The profile service (on the kit's ServiceBase, imported as `kit.` so `nameko run` finds only this
+class): thin entrypoints over collection, departments and review modules."""
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
-from nameko.timer import timer
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from ausm_common.clock import beijing, utcnow
+from ausm_common.clock import beijing
 from ausm_common.config import file_link_secret
-from ausm_common.db import Database
-from ausm_common.errors import AppError, NotAuthenticated, NotFound, Unavailable, ValidationFailed
-from ausm_common.outbox import record_event, relay
-from ausm_common.rpc import ServiceRpcProvider
+from ausm_common.errors import NotFound, ValidationFailed
+from ausm_common.outbox import record_event
+from ausm_common import service as kit
+from ausm_common.service import entrypoint, handle_event
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link
 
 from . import changes, departments, domain, legacy, qualifications, review, transfers, views
 from . import collection as coll
-from .adapters import (ProviderUnavailable, build_degree_checker, build_employer_directory,
-                       build_qualification_library)
-from .exceptions import DomainError, RuleViolations
-from .models import ChangeRequest, Collection, Outbox, Qualification, ReviewLog, Transfer
+from .adapters import build_degree_checker, build_employer_directory, build_qualification_library
+from .models import KIT, ChangeRequest, Collection, Outbox, Qualification, ReviewLog, Transfer
 
 
 class Providers(DependencyProvider):
@@ -38,48 +32,22 @@ class Providers(DependencyProvider):
         return self
 
 
-def as_app_error(exc: DomainError) -> AppError:
-    if isinstance(exc, RuleViolations):
-        errors = {}
-        for problem in exc.problems:
-            errors.setdefault(problem.field, problem.message)
-        return ValidationFailed(exc.problems[0].code if len(exc.problems) == 1 else exc.code,
-                                exc.problems[0].message if len(exc.problems) == 1 else exc.message, errors,
-                                {"problems": [p.__dict__ for p in exc.problems]})
-    return ValidationFailed(exc.code, exc.message, {exc.field: exc.message} if exc.field else {}, exc.extra)
-
-
-def entrypoint(fn):
-    """An RPC whose rule failures become AppErrors (expected: no traceback in the log)."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except DomainError as exc:
-            raise as_app_error(exc)
-        except ProviderUnavailable as exc:
-            raise Unavailable("PROVIDER_UNAVAILABLE", exc.message or "外部核验服务暂时无法访问，请稍后再试")
-    return rpc(expected_exceptions=AppError)(wrapper)
-
-
-def person_id(caller: dict | None) -> str:
-    if not caller or caller.get("kind") != "person":
-        raise NotAuthenticated("NOT_AUTHENTICATED", "请先登录")
-    return caller["id"]
-
-
-class ProfileService:
+class ProfileService(kit.ServiceBase):
     name = "profile"
+    tables = KIT
 
-    db = Database("PROFILE_DATABASE_URL")
     storage = Storage()
     providers = Providers()
-    services = ServiceRpcProvider()
-    dispatch = EventDispatcher()
 
     # --- helpers --------------------------------------------------------------------
     def _now(self):
-        return utcnow()
+        return self.clock.now()
+
+    def _person_id(self) -> str:
+        return self.caller.person_id()
+
+    def _reviewer(self) -> dict:
+        return departments.require_reviewer(self.caller.user)
 
     def _today(self):
         return beijing(self._now()).date()
@@ -90,8 +58,8 @@ class ProfileService:
     def _person(self, account_id: str) -> dict:
         return self.services.identity.get_person(account_id)
 
-    def _mine(self, session, caller, lock=False) -> Collection:
-        found = coll.for_person(session, person_id(caller), lock=lock)
+    def _mine(self, session, lock=False) -> Collection:
+        found = coll.for_person(session, self._person_id(), lock=lock)
         if found is None:
             raise NotFound("COLLECTION_NOT_STARTED", "请先开始信息采集")
         return found
@@ -99,29 +67,14 @@ class ProfileService:
     def _view(self, session, collection: Collection, for_staff=False) -> dict:
         return views.collection_view(session, collection, self._link, self._today(), for_staff=for_staff)
 
-    # --- health and events ------------------------------------------------------------
-    @rpc
-    def ping(self):
-        with self.db.get_session() as session:
-            session.execute(text("SELECT 1"))
-        return {"ok": True, "service": self.name}
-
-    @timer(interval=1)
-    def relay_events(self):
-        relay(self.db, Outbox, self.dispatch)
-
     @entrypoint
     def collection_options(self):
         return views.options()
 
-    @event_handler("identity", "phone_changed")
-    def on_phone_changed(self, payload):
-        """Keep the registration copy in the collection current; safe to run twice (it sets, not adds)."""
-        person = self._person(payload["account_id"])
-        with self.db.get_session() as session:
-            found = coll.for_person(session, payload["account_id"], lock=True)
-            if found is not None and (found.person or {}).get("phone") != person["full_phone"]:
-                found.person = {**(found.person or {}), "phone": person["full_phone"]}
+    @handle_event("identity", "phone_changed")
+    def handle_phone_changed(self, session, event):
+        """Keep the registration copy in the collection current (the event carries the new phone)."""
+        coll.follow_phone_change(session, event["account_id"], event["phone"])
 
     # --- departments ------------------------------------------------------------------
     @entrypoint
@@ -136,8 +89,8 @@ class ProfileService:
 
     # --- the person's collection ---------------------------------------------------------
     @entrypoint
-    def get_collection(self, caller):
-        account_id = person_id(caller)
+    def get_collection(self):
+        account_id = self._person_id()
         with self.db.get_session() as session:
             found = coll.for_person(session, account_id)
             if found is None:
@@ -146,17 +99,17 @@ class ProfileService:
             return self._view(session, found)
 
     @entrypoint
-    def start_collection(self, caller):
-        account_id = person_id(caller)
+    def start_collection(self):
+        account_id = self._person_id()
         person = self._person(account_id)
         with self.db.get_session() as session:
             found = coll.start(session, account_id, person, self._now())
             return self._view(session, found)
 
     @entrypoint
-    def save_collection_step(self, caller, step, data):
+    def save_collection_step(self, step, data):
         with self.db.get_session() as session:
-            found = coll.require_editable(self._mine(session, caller, lock=True))
+            found = coll.require_editable(self._mine(session, lock=True))
             now = self._now()
             if step == "notice":
                 coll.save_notice(found, data.get("scope"), self.providers.qualifications, now)
@@ -174,16 +127,16 @@ class ProfileService:
             return self._view(session, found)
 
     @entrypoint
-    def attach_collection_file(self, caller, slot, key):
+    def attach_collection_file(self, slot, key):
         with self.db.get_session() as session:
-            found = coll.require_editable(self._mine(session, caller, lock=True))
+            found = coll.require_editable(self._mine(session, lock=True))
             coll.attach(found, self.storage, slot, key, found.account_id, self._now())
             return self._view(session, found)
 
     @entrypoint
-    def submit_collection(self, caller, data):
+    def submit_collection(self, data):
         with self.db.get_session() as session:
-            found = coll.require_editable(self._mine(session, caller, lock=True))
+            found = coll.require_editable(self._mine(session, lock=True))
             if data.get("department_code"):
                 coll.save_department(session, found, data["department_code"], self._now())
             coll.submit(session, found, bool(data.get("pledge")), self._now(), self._today())
@@ -200,21 +153,21 @@ class ProfileService:
         return views.employer_view(employer)
 
     @entrypoint
-    def import_legacy_records(self, caller, records):
+    def import_legacy_records(self, records):
         """Province staff (or a province's system) load records approved on the old provincial platform."""
         with self.db.get_session() as session:
-            return legacy.load(session, caller, legacy.check_records(records), self._now())
+            return legacy.load(session, self.caller.user, legacy.check_records(records), self._now())
 
     # --- review ----------------------------------------------------------------------
     @entrypoint
-    def review_queue(self, caller, kind="collection", status="submitted"):
-        caller = departments.require_reviewer(caller)
+    def review_queue(self, kind="collection", status="submitted"):
+        caller = self._reviewer()
         with self.db.get_session() as session:
             return views.review_queue(session, caller, kind, status)
 
     @entrypoint
-    def get_collection_for_review(self, caller, collection_id):
-        caller = departments.require_reviewer(caller)
+    def get_collection_for_review(self, collection_id):
+        caller = self._reviewer()
         with self.db.get_session() as session:
             found = session.get(Collection, collection_id)
             if found is None or found.status == "draft":
@@ -225,9 +178,9 @@ class ProfileService:
 
     # --- changes (信息变更) -------------------------------------------------------------
     @entrypoint
-    def submit_change(self, caller, data):
+    def submit_change(self, data):
         with self.db.get_session() as session:
-            found = self._mine(session, caller, lock=True)
+            found = self._mine(session, lock=True)
             request = changes.submit(session, self.storage, found, data.get("kind"), data.get("operation"),
                                      data, self._today(), self._now())
             record_event(session, Outbox, "profile_change_submitted",
@@ -239,23 +192,23 @@ class ProfileService:
             return changes.view(request)
 
     @entrypoint
-    def list_changes(self, caller, kind=None):
+    def list_changes(self, kind=None):
         with self.db.get_session() as session:
-            return changes.history(session, person_id(caller), kind, self._link)
+            return changes.history(session, self._person_id(), kind, self._link)
 
     @entrypoint
-    def withdraw_change(self, caller, change_id):
+    def withdraw_change(self, change_id):
         with self.db.get_session() as session:
             request = session.get(ChangeRequest, change_id, with_for_update=True)
-            if request is None or request.account_id != person_id(caller):
+            if request is None or request.account_id != self._person_id():
                 raise NotFound("NOT_FOUND", "变更申请不存在")
             changes.withdraw(request, self._now())
             return changes.view(request)
 
     # --- transfers (属地关系调转) ------------------------------------------------------------
     @entrypoint
-    def submit_transfer(self, caller, data):
-        account_id = person_id(caller)
+    def submit_transfer(self, data):
+        account_id = self._person_id()
         with self.db.get_session() as session:
             found = coll.for_person(session, account_id, lock=True)
             transfer = transfers.submit(session, self.storage, found, {**data, "account_id": account_id},
@@ -263,37 +216,37 @@ class ProfileService:
             return transfers.view(session, transfer, self._link)
 
     @entrypoint
-    def list_transfers(self, caller):
+    def list_transfers(self):
         with self.db.get_session() as session:
-            if caller and caller.get("kind") == "staff":
-                return transfers.for_department(session, departments.require_reviewer(caller), self._link)
-            return transfers.for_person(session, person_id(caller), self._link)
+            if self.caller.kind == "staff":
+                return transfers.for_department(session, self._reviewer(), self._link)
+            return transfers.for_person(session, self._person_id(), self._link)
 
     # --- qualifications (职称管理) --------------------------------------------------------
     @entrypoint
-    def fetch_qualifications(self, caller):
+    def fetch_qualifications(self):
         with self.db.get_session() as session:
-            found = self._mine(session, caller, lock=True)
+            found = self._mine(session, lock=True)
             result = qualifications.fetch_from_library(session, self.providers.qualifications, found, self._now())
             session.flush()
             return {**result, "items": qualifications.for_person(session, found.account_id, self._link)}
 
     @entrypoint
-    def submit_qualification(self, caller, category, data):
+    def submit_qualification(self, category, data):
         with self.db.get_session() as session:
-            found = self._mine(session, caller, lock=True)
+            found = self._mine(session, lock=True)
             row = qualifications.submit(session, self.storage, found, category, data, self._today(), self._now())
             return qualifications.view(row, self._link)
 
     @entrypoint
-    def list_qualifications(self, caller):
+    def list_qualifications(self):
         with self.db.get_session() as session:
-            return qualifications.for_person(session, person_id(caller), self._link)
+            return qualifications.for_person(session, self._person_id(), self._link)
 
     # --- personal archive (个人中心 档案) ------------------------------------------------------
     @entrypoint
-    def get_archive(self, caller):
-        account_id = person_id(caller)
+    def get_archive(self):
+        account_id = self._person_id()
         with self.db.get_session() as session:
             found = coll.for_person(session, account_id)
             return {"collection": self._view(session, found) if found else None,
@@ -312,8 +265,8 @@ class ProfileService:
         return row
 
     @entrypoint
-    def get_review_item(self, caller, kind, item_id):
-        caller = departments.require_reviewer(caller)
+    def get_review_item(self, kind, item_id):
+        caller = self._reviewer()
         with self.db.get_session() as session:
             row = self._review_item(session, kind, item_id)
             department = row.to_department if kind == "transfer" else row.department_code
@@ -330,8 +283,8 @@ class ProfileService:
                     "collection": self._view(session, found, for_staff=True) if found else None}
 
     @entrypoint
-    def decide_review_item(self, caller, kind, item_id, data):
-        caller = departments.require_reviewer(caller)
+    def decide_review_item(self, kind, item_id, data):
+        caller = self._reviewer()
         with self.db.get_session() as session:
             row = self._review_item(session, kind, item_id, lock=True)
             found = coll.for_person(session, row.account_id, lock=True)
@@ -353,8 +306,8 @@ class ProfileService:
             return qualifications.view(row, self._link)
 
     @entrypoint
-    def decide_collection(self, caller, collection_id, data):
-        caller = departments.require_reviewer(caller)
+    def decide_collection(self, collection_id, data):
+        caller = self._reviewer()
         with self.db.get_session() as session:
             found = session.get(Collection, collection_id, with_for_update=True)
             if found is None or found.status == "draft":

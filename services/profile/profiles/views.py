@@ -146,19 +146,7 @@ def options() -> dict:
     names = ("SCOPES", "STUDY_MODES", "EDUCATION_LEVELS", "DEGREES", "POLITICAL_STATUSES", "ETHNICITIES",
              "EMPLOYER_TYPES", "INDUSTRIES", "ACCOUNTING_POST_LEVELS", "ACCOUNTING_POSTS", "TITLES", "QUAL_LEVELS",
              "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS", "ARCHIVE_MODES", "ALT_ID_TYPES")
-    out = {name.lower(): pairs(getattr(domain, name)) for name in names if hasattr(domain, name)}
-    out["upload_policies"] = {
-        "photo_default": policy_view(domain.DEFAULT_PHOTO_POLICY),
-        "photo_by_province": {code: policy_view(p) for code, p in domain.PHOTO_POLICIES.items()},
-        "proof": policy_view(domain.PROOF_POLICY), "transfer_proof": policy_view(domain.TRANSFER_PROOF_POLICY),
-        "qualification_proof": policy_view(domain.QUALIFICATION_PROOF_POLICY)}
-    return out
-
-
-def policy_view(policy) -> dict:
-    """One source for the page's hints and its pre-checks: the same policy the service enforces."""
-    return {"kinds": list(policy.kinds), "min_bytes": policy.min_bytes, "max_bytes": policy.max_bytes,
-            "min_width": policy.min_width, "min_height": policy.min_height, "text": policy.describe()}
+    return {name.lower(): pairs(getattr(domain, name)) for name in names if hasattr(domain, name)}
 
 
 def other_queue(session, caller: dict, kind: str, status: str) -> list[dict]:

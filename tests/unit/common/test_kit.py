@@ -7,7 +7,7 @@ from ausm_common.tokens import check_file_link, file_link
 from ausm_common.uploads import UploadPolicy, check_upload
 from tests.support.images import jpeg, png
 
-PHOTO = UploadPolicy("photo", ("jpeg", "png"), min_bytes=10 * 1024, max_bytes=5 * 1024 * 1024,
+PHOTO = UploadPolicy("photo", ("jpeg", "png"), min_bytes=10 * 1024, max_bytes=5 * 1024 * 1024, label="照片",
                      min_width=300, min_height=300)
 
 

@@ -1,4 +1,4 @@
-"""The gateway as a Flask app under the test client: no broker, services or S3 are contacted."""
+"""The gateway as a Flask app under the test client: no broker, services, S3 or Redis are contacted."""
 import importlib
 import sys
 
@@ -18,8 +18,15 @@ def gateway_package():
     return importlib.import_module("gateway")
 
 
+# Production mode (SANDBOX=false) starts only with real secrets (ausm_common.config.require_production_secrets).
+STRONG_SECRET = "unit-test-secret-" + "k" * 32
+
+
 @pytest.fixture
-def make_app():
+def make_app(monkeypatch):
+    monkeypatch.setenv("FILE_LINK_SECRET", STRONG_SECRET)
+
     def make(**config):
-        return gateway_package().create_app({"TESTING": True, "SANDBOX": False, **config})
+        return gateway_package().create_app({"TESTING": True, "SANDBOX": False, "SECRET_KEY": STRONG_SECRET,
+                                             "THROTTLE_STORAGE_URI": "memory://", **config})
     return make

@@ -1,4 +1,5 @@
 """Phones, names, passwords, masking, SMS codes and lockout."""
+import hashlib
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -75,20 +76,55 @@ def test_sms_resend_interval_and_daily_limit():
     assert error(domain.check_sms_send_allowed, None, 10, NOW).code == "SMS_DAILY_LIMIT"
 
 
+SECRET = b"server-secret"
+
+
 def _state(code="123456", **kw):
     salt = "s"
-    return domain.SmsCodeState(code_hash=domain.hash_code(code, salt), salt=salt, created_at=NOW, **kw)
+    return domain.SmsCodeState(code_hash=domain.hash_code(SECRET, code, salt), salt=salt, created_at=NOW, **kw)
 
 
 def test_sms_code_verification():
-    domain.verify_sms_code(_state(), "123456", NOW + timedelta(minutes=2))
-    assert error(domain.verify_sms_code, _state(), "654321", NOW).code == "SMS_CODE_WRONG"
-    assert error(domain.verify_sms_code, _state(), "123456", NOW + timedelta(minutes=3, seconds=1)).code \
+    domain.verify_sms_code(_state(), "123456", NOW + timedelta(minutes=2), SECRET)
+    assert error(domain.verify_sms_code, _state(), "654321", NOW, SECRET).code == "SMS_CODE_WRONG"
+    assert error(domain.verify_sms_code, _state(), "123456", NOW + timedelta(minutes=3, seconds=1), SECRET).code \
         == "SMS_CODE_EXPIRED"
-    assert error(domain.verify_sms_code, _state(used_at=NOW), "123456", NOW).code == "SMS_CODE_USED"
-    assert error(domain.verify_sms_code, _state(attempts=5), "123456", NOW).code == "SMS_CODE_TOO_MANY_ATTEMPTS"
-    assert error(domain.verify_sms_code, _state(), "", NOW).code == "SMS_CODE_REQUIRED"
+    assert error(domain.verify_sms_code, _state(used_at=NOW), "123456", NOW, SECRET).code == "SMS_CODE_USED"
+    assert error(domain.verify_sms_code, _state(attempts=5), "123456", NOW, SECRET).code \
+        == "SMS_CODE_TOO_MANY_ATTEMPTS"
+    assert error(domain.verify_sms_code, _state(), "", NOW, SECRET).code == "SMS_CODE_REQUIRED"
     assert len(domain.generate_sms_code()) == 6
+
+
+def test_sms_code_hash_needs_the_server_secret():
+    """The database holds the hash and the salt; without the secret, trying all million codes finds nothing."""
+    stored, salt = domain.hash_code(SECRET, "042917", "a1b2"), "a1b2"
+    assert stored == domain.hash_code(SECRET, "042917", salt)
+    assert not [c for c in (f"{n:06d}" for n in range(1_000_000))
+                if hashlib.sha256(f"{salt}:{c}".encode()).hexdigest() == stored]
+    assert domain.hash_code(b"another-secret", "042917", salt) != stored
+    assert domain.hash_code(SECRET, "042917", "c3d4") != stored
+    assert error(domain.verify_sms_code, _state(), "123456", NOW, b"another-secret").code == "SMS_CODE_WRONG"
+
+
+def test_an_unknown_login_name_has_one_counter_whatever_its_spelling():
+    pseudonym = domain.login_pseudonym
+    assert pseudonym(SECRET, "person", "13912345678") == pseudonym(SECRET, "person", " +86 139-1234-5678 ") \
+        == pseudonym(SECRET, "person", "008613912345678")
+    assert pseudonym(SECRET, "person", "11010519491231002x") == pseudonym(SECRET, "person", "11010519491231002X ")
+    assert pseudonym(SECRET, "staff", "Reviewer330000") == pseudonym(SECRET, "staff", "reviewer330000")
+    assert len({pseudonym(SECRET, "person", "13912345678"), pseudonym(SECRET, "person", "13912345679"),
+                pseudonym(SECRET, "staff", "13912345678"), pseudonym(b"other", "person", "13912345678")}) == 4
+    key = pseudonym(SECRET, "person", "13912345678")
+    assert len(key) == 32 and "13912345678" not in key
+
+
+def test_server_secret_falls_back_to_secret_key():
+    from identity.auth import server_secret
+    assert server_secret({"SMS_CODE_SECRET": "sms", "SECRET_KEY": "main"}, "SMS_CODE_SECRET") == b"sms"
+    assert server_secret({"SMS_CODE_SECRET": "", "SECRET_KEY": "main"}, "SMS_CODE_SECRET") == b"main"
+    with pytest.raises(RuntimeError):
+        server_secret({"SMS_CODE_SECRET": ""}, "SMS_CODE_SECRET")
 
 
 def test_lockout_after_five_failures_in_fifteen_minutes():

@@ -1,4 +1,7 @@
-"""The pages' one source of choices and upload rules: GET /api/v1/collection/options (profiles.views.options)."""
+"""The pages' one source of choices and their labels: GET /api/v1/collection/options (profiles.views.options).
+
+Upload limits are not among them: they have one source, GET /api/v1/upload-policies (ausm_common.upload_policies).
+"""
 from profiles import domain, views
 
 
@@ -10,11 +13,8 @@ def test_options_carry_every_label_table_the_pages_show():
     assert [o["label"] for o in options["scopes"]] == list(domain.SCOPES.values())
 
 
-def test_options_carry_the_upload_rules_the_service_enforces():
-    policies = views.options()["upload_policies"]
-    assert policies["proof"] == {"kinds": ["jpeg", "png"], "min_bytes": 20 * 1024, "max_bytes": 2 * 1024 * 1024,
-                                 "min_width": 0, "min_height": 0, "text": "JPG/PNG格式，20KB～2MB"}
-    zhejiang = policies["photo_by_province"]["330000"]
-    assert (zhejiang["min_width"], zhejiang["min_height"], zhejiang["kinds"]) == (413, 626, ["jpeg"])
-    assert policies["qualification_proof"]["max_bytes"] == 500 * 1024
-    assert policies["transfer_proof"]["max_bytes"] == 200 * 1024
+def test_options_are_label_tables_only_upload_limits_live_in_the_registry():
+    options = views.options()
+    assert "upload_policies" not in options
+    for name, table in options.items():
+        assert all(set(o) == {"code", "label"} for o in table), name

@@ -17,6 +17,7 @@ Anything that keeps us from getting a usable answer (connection refused, timeout
 other than 404, a body that is not the envelope, a non-zero code) raises ``ProviderUnavailable``:
 callers tell the person to try later or to upload proof by hand, they never guess.
 """
+from ausm_common.errors import ProviderUnavailable as KitProviderUnavailable
 import hashlib
 import hmac
 import json
@@ -28,13 +29,13 @@ import requests
 MAX_SKEW_SECONDS = 300
 
 
-class ProviderUnavailable(Exception):
+class ProviderUnavailable(KitProviderUnavailable):
     """The provider gave no usable answer. ``message`` is for the person, ``reason`` for the log."""
 
     def __init__(self, provider: str, reason: str, message: str | None = None):
-        super().__init__(f"{provider}: {reason}")
+        super().__init__(message or "核验服务暂时无法访问，请稍后再试")
+        self.args = (f"{provider}: {reason}",)
         self.provider, self.reason = provider, reason
-        self.message = message or "核验服务暂时无法访问，请稍后再试"
 
 
 def string_to_sign(method: str, path: str, timestamp: str, nonce: str, body: bytes) -> str:

@@ -1,0 +1,37 @@
+"""Throttles at the gateway, per client address, where a request costs work: captcha images, SMS sends, logins.
+
+flask-limiter with a moving window kept in Redis (REDIS_URL), so every gateway process and instance counts
+together; if Redis is unreachable each process falls back to counting in memory rather than letting everything
+through. A refused request is 429 with `Retry-After` and the platform's error shape. The services keep their own
+limits (SMS per phone per day, per network per day, the login lockout); these stop a client from making the
+platform do the expensive work at all.
+"""
+from flask_limiter import Limiter
+
+from ausm_common.config import env, redis_url
+
+from .auth import client_address
+
+# endpoint -> (config key, default limit). Limits are flask-limiter strings ("30/minute;300/hour").
+THROTTLES = {
+    "identity.create_captcha": ("THROTTLE_CAPTCHA", "30/minute;300/hour"),
+    "identity.send_sms_code": ("THROTTLE_SMS", "5/minute;30/hour"),
+    "identity.login": ("THROTTLE_LOGIN", "20/minute;200/hour"),
+    "identity.staff_login": ("THROTTLE_LOGIN", "20/minute;200/hour"),
+}
+
+
+def install(app) -> Limiter:
+    for key, default in THROTTLES.values():
+        app.config.setdefault(key, env(key, default))
+    limiter = Limiter(key_func=client_address, app=app, storage_uri=app.config.get("THROTTLE_STORAGE_URI")
+                      or redis_url(), strategy="moving-window", headers_enabled=True,
+                      in_memory_fallback_enabled=True, key_prefix=f"{env('CLOCK_NAMESPACE', 'ausm')}:throttle",
+                      enabled=app.config.get("THROTTLES_ENABLED", True))
+    for endpoint, (key, default) in THROTTLES.items():
+        view = app.view_functions.get(endpoint)
+        if view is None:
+            raise RuntimeError(f"throttled endpoint {endpoint} does not exist")
+        app.view_functions[endpoint] = limiter.limit(lambda key=key: app.config[key], scope=key)(view)
+    app.extensions["throttle"] = limiter
+    return limiter
