@@ -5,7 +5,6 @@ import warnings
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 from flask import Flask  # noqa: E402
-from flask_smorest import Api  # noqa: E402
 
 from ausm_common.config import amqp_uri, env, env_bool, env_int, sandbox_enabled  # noqa: E402
 from ausm_common.rpc import RpcPool  # noqa: E402
@@ -42,8 +41,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["health_pool"] = RpcPool(app.config["AMQP_URI"], size=4, timeout=3)
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import errors, files, health, pages, pages_profile
-    from .api import identity, profile
+    from . import edge, errors, files, health, pages, pages_profile
+    from .api import Api, identity, profile
     from .auth import check_csrf, ensure_csrf_cookie
 
     api = Api(app)
@@ -57,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         from . import sandbox
         app.register_blueprint(sandbox.blp)
     errors.register(app)
+    edge.install(app)
     app.before_request(check_csrf)
     app.after_request(ensure_csrf_cookie)
 

@@ -1,9 +1,9 @@
 """Identity API: each view is the RPC call and nothing else."""
 from flask import current_app, jsonify, request, url_for
-from flask_smorest import Blueprint
 
 from ausm_common.errors import ValidationFailed
 
+from . import Blueprint
 from .. import schemas as S
 from ..auth import (clear_session_cookie, client_address, current_caller, current_token, login_required,
                     set_session_cookie)
@@ -179,6 +179,7 @@ def unbind_wechat():
 # --- staff -----------------------------------------------------------------------------
 
 @blp.route("/staff/me", methods=["GET"])
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @login_required("staff")
 def staff_me():
     """当前工作人员"""
