@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run stop test test-unit test-integration test-e2e bench venv migrate seed clean-state check-deploy
+.PHONY: run stop test test-unit test-integration test-e2e fuzz bench venv migrate seed clean-state check-deploy
 
 $(STAMP): requirements.txt requirements-dev.txt services/common/pyproject.toml services/identity/pyproject.toml services/profile/pyproject.toml gateway/pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,6 +32,9 @@ test-integration: venv
 
 test-e2e: venv
 	@bash scripts/test.sh e2e
+
+fuzz: venv
+	@bash scripts/test.sh fuzz
 
 bench: venv
 	@bash scripts/bench.sh

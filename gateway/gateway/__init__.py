@@ -45,6 +45,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .api import Api, identity, profile
     from .auth import check_csrf, ensure_csrf_cookie
 
+    app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": edge.RULES}})
+
     api = Api(app)
     api.register_blueprint(identity.blp)
     api.register_blueprint(profile.blp)

@@ -29,6 +29,13 @@ _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _EMPTY = object()
+RULES = (   # for the OpenAPI document's description
+    "Every error answers {code, message, errors} (code a string, message in Chinese, errors: field -> message). "
+    f"JSON bodies: UTF-8, at most {MAX_JSON_BYTES // 1024} KB, nested at most {MAX_JSON_DEPTH} deep, no NaN or "
+    "Infinity (400 BAD_JSON / JSON_TOO_DEEP, 413 PAYLOAD_TOO_LARGE); under /api/ a body that is not JSON, a form "
+    "or multipart is 415. No text (query, path, form, JSON strings and keys) may hold NUL, other C0/C1 control "
+    "characters (tab, CR and LF are allowed) or lone surrogates: 422 INVALID_CHARACTERS naming the field. "
+    "A dependency that is down answers 503 SERVICE_UNAVAILABLE.")
 
 
 class BadRequest(AppError):

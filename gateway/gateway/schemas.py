@@ -173,7 +173,7 @@ class StaffIn(In):
     username = s(64, required=True)
     name = s(64, required=True)
     department_code = s(6, required=True)
-    roles = fields.List(fields.String(), load_default=lambda: ["realname_reviewer"])
+    roles = fields.List(s(32), validate=validate.Length(max=10), load_default=lambda: ["realname_reviewer"])
     password = s(64, required=True)
 
 

@@ -23,7 +23,7 @@ class Loose(Schema):
 
 
 class StepIn(Loose):
-    scope = fields.String(metadata={"description": "notice: accountant | qualified_non_accountant | doctor_for_intermediate"})
+    scope = fields.String(validate=validate.Length(max=32), metadata={"description": "notice: accountant | qualified_non_accountant | doctor_for_intermediate"})
     segments = fields.List(fields.Dict(), metadata={"description": "education / work: the whole list of segments"})
     department_code = fields.String(validate=validate.Length(max=6))
     political_status = fields.String(validate=validate.Length(max=32))
@@ -47,7 +47,8 @@ class SubmitIn(Loose):
 
 class CollectionDecisionIn(Loose):
     decision = fields.String(required=True, validate=validate.OneOf(["approve", "return"]))
-    reasons = fields.Dict(keys=fields.String(), values=fields.String(),
+    reasons = fields.Dict(keys=fields.String(validate=validate.Length(max=80)),
+                          values=fields.String(validate=validate.Length(max=500)),
                           metadata={"description": "field path -> reason shown to the person next to that field"})
     note = fields.String(validate=validate.Length(max=500))
 
