@@ -126,10 +126,13 @@ def first_bad_string(value, path: str = "") -> str | None:
     return None
 
 
-def check_pairs(pairs, what: str = ""):
+def check_pairs(pairs, where: str):
+    """Query, path or form (name, value) pairs; a bad name is reported as the place (`query`, …)."""
     for key, value in pairs:
-        if has_forbidden(key) or (isinstance(value, str) and has_forbidden(value)):
-            raise bad_characters(key if not has_forbidden(key) else (what or "query"))
+        if has_forbidden(key):
+            raise bad_characters(where)
+        if isinstance(value, str) and has_forbidden(value):
+            raise bad_characters(key)
 
 
 # --- the request hook ---------------------------------------------------------------------
@@ -172,9 +175,8 @@ def require_json_if_body():
         raise unsupported_media_type()
 
 
-def json_object(field_value=None) -> dict:
-    """A JSON body (or a multipart field's JSON) that must be an object; absent means {}."""
-    value = json_body() if field_value is None else field_value
+def json_object(value) -> dict:
+    """A parsed body (or a multipart field's JSON) that must be an object; absent (None) means {}."""
     if value is None:
         return {}
     if not isinstance(value, dict):

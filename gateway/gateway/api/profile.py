@@ -7,7 +7,7 @@ from ausm_common.errors import ValidationFailed
 from . import Blueprint
 from .. import schemas as S
 from ..auth import current_caller, login_required
-from ..edge import json_object, parse_json, require_json_if_body
+from ..edge import json_body, json_object, parse_json, require_json_if_body
 from ..errors import validation_failed
 from ..rpc import services
 from ..uploads import store_incoming
@@ -23,7 +23,8 @@ class Loose(Schema):
 
 
 class StepIn(Loose):
-    scope = fields.String(validate=validate.Length(max=32), metadata={"description": "notice: accountant | qualified_non_accountant | doctor_for_intermediate"})
+    scope = fields.String(validate=validate.Length(max=32), metadata={
+        "description": "notice: accountant | qualified_non_accountant | doctor_for_intermediate"})
     segments = fields.List(fields.Dict(), metadata={"description": "education / work: the whole list of segments"})
     department_code = fields.String(validate=validate.Length(max=6))
     political_status = fields.String(validate=validate.Length(max=32))
@@ -179,7 +180,7 @@ def _with_uploads(caller, names):
         data = json_object(parse_json(request.form.get("data") or "{}", "data"))
         return data, store_incoming(caller["id"], names)
     require_json_if_body()
-    return json_object(), {}
+    return json_object(json_body()), {}
 
 
 @blp.route("/changes", methods=["POST"])
