@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run stop test test-unit test-integration test-e2e bench venv migrate seed clean-state check-deploy
+.PHONY: run stop test test-unit test-integration test-e2e fuzz bench venv migrate seed clean-state check-deploy
 
 # The registered services (services/common/ausm_common/services.yml), each installed from services/<name>.
 SERVICES := $(shell sed -n 's/^ *- *{name: *\([a-z_]*\),.*/\1/p' services/common/ausm_common/services.yml)
@@ -35,6 +35,9 @@ test-integration: venv
 
 test-e2e: venv
 	@bash scripts/test.sh e2e
+
+fuzz: venv
+	@bash scripts/test.sh fuzz
 
 bench: venv
 	@bash scripts/bench.sh

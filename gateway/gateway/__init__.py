@@ -5,7 +5,6 @@ import warnings
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 from flask import Flask  # noqa: E402
-from flask_smorest import Api  # noqa: E402
 
 from ausm_common.config import (DEV_SECRET, amqp_uri, env, env_bool, env_int, require_production_secrets,  # noqa: E402
                                 sandbox_enabled)
@@ -41,9 +40,11 @@ def create_app(test_config: dict | None = None) -> Flask:
                                              name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import errors, files, health, pages, pages_profile, security, throttle
-    from .api import identity, profile, uploads
+    from . import edge, errors, files, health, pages, pages_profile, security, throttle
+    from .api import Api, identity, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
+
+    app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": edge.RULES}})
 
     api = Api(app)
     api.register_blueprint(identity.blp)
@@ -58,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(sandbox.blp)
     throttle.install(app)
     errors.register(app)
+    edge.install(app)
     app.before_request(check_csrf)
     app.after_request(ensure_csrf_cookie)
     security.register(app)

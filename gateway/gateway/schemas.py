@@ -1,5 +1,5 @@
 """HTTP shapes of the JSON API (the services check the content again)."""
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
 
 
 class In(Schema):
@@ -10,6 +10,23 @@ class In(Schema):
 def s(max_len=64, validate_also=None, **kw):
     checks = [validate.Length(max=max_len)] + ([validate_also] if validate_also else [])
     return fields.String(validate=checks, **kw)
+
+
+class ErrorOut(Schema):
+    """Every refusal and failure (the gateway's errors.py); some codes add fields, e.g. correlation_id."""
+    class Meta:
+        unknown = INCLUDE
+
+    code = fields.String(required=True, metadata={"description": "stable error code, e.g. INVALID_INPUT"})
+    message = fields.String(required=True, metadata={"description": "Chinese message for the person"})
+    errors = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                         metadata={"description": "field path -> Chinese message"})
+    correlation_id = fields.String(metadata={"description": "only on 500: the id of the logged error"})
+
+
+# Answers documented by shape only, passed through as the service returned them.
+OBJECT = {"type": "object"}
+LIST = {"type": "array", "items": {"type": "object"}}
 
 
 class CaptchaOut(Schema):
@@ -156,7 +173,7 @@ class StaffIn(In):
     username = s(64, required=True)
     name = s(64, required=True)
     department_code = s(6, required=True)
-    roles = fields.List(fields.String(), load_default=lambda: ["realname_reviewer"])
+    roles = fields.List(s(32), validate=validate.Length(max=10), load_default=lambda: ["realname_reviewer"])
     password = s(64, required=True)
 
 

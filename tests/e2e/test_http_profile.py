@@ -93,7 +93,7 @@ def test_collection_to_transfer_over_http(stack):
         conn.close()
 
 
-def test_malformed_change_and_transfer_bodies_are_422_not_500(stack):
+def test_malformed_change_and_transfer_bodies_are_4xx_not_500(stack):
     browser, person = verified(stack)
     change = browser.post("/api/v1/changes", json={"kind": "basic"})
     assert change.status_code == 422 and "operation" in change.json()["errors"]
@@ -102,4 +102,7 @@ def test_malformed_change_and_transfer_bodies_are_422_not_500(stack):
     assert transfer.status_code == 422 and "to_department" in transfer.json()["errors"]
     broken = browser.post("/api/v1/transfers", data={"data": "{not json"},
                           files={"proof": ("p.jpg", images.jpeg(300, 300, seed=91), "image/jpeg")})
-    assert broken.status_code == 422 and broken.json()["code"] == "BODY_INVALID"
+    assert broken.status_code == 400 and broken.json()["code"] == "BAD_JSON" and "data" in broken.json()["errors"]
+    listed = browser.post("/api/v1/transfers", data={"data": "[1]"},
+                          files={"proof": ("p.jpg", images.jpeg(300, 300, seed=92), "image/jpeg")})
+    assert listed.status_code == 422 and listed.json()["code"] == "BODY_INVALID"

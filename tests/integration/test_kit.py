@@ -332,3 +332,36 @@ def test_consumer_queues_are_declared_before_any_service_runs_so_early_events_wa
             _, waiting, _ = channel.queue_declare("evt-identity-phone_changed--profile.handle_phone_changed",
                                                   passive=True)
         assert waiting == 1          # kept for the profile service, which has not started yet
+
+
+def test_a_dropped_database_connection_is_retried_or_a_503_never_a_500(sample, sample_db):
+    """Killed backends: the next call reconnects (pre-ping) and succeeds. A database that is gone: 503 with a
+    message, and the service recovers by itself when it is back."""
+    wait_for(lambda: _pings(sample), timeout=60, what="the service")
+    name = sample_db.rsplit("/", 1)[-1]
+    terminate = f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    infra._admin(terminate)
+    assert sample.client.sample.add_note({"key": uuid.uuid4().hex, "text": "重连"})["key"]
+    hidden = f"{name}_away"
+    for _ in range(20):           # the service's timers reconnect at once: rename between their connections
+        infra._admin(terminate)
+        try:
+            infra._admin(f'ALTER DATABASE "{name}" RENAME TO "{hidden}"')
+            break
+        except Exception:
+            time.sleep(0.1)
+    else:
+        pytest.fail("could not take the database away")
+    try:
+        with pytest.raises(AppError) as down:
+            sample.client.sample.add_note({"key": uuid.uuid4().hex, "text": "数据库不在"})
+        assert down.value.status == 503 and down.value.code == "SERVICE_UNAVAILABLE" and down.value.message
+    finally:
+        for _ in range(50):
+            try:
+                infra._admin(f'ALTER DATABASE "{hidden}" RENAME TO "{name}"')
+                break
+            except Exception:
+                time.sleep(0.1)
+    wait_for(lambda: _pings(sample), timeout=30, what="recovery")
+    assert sample.client.sample.add_note({"key": uuid.uuid4().hex, "text": "恢复"})["key"]

@@ -1,9 +1,9 @@
 """Identity API: each view is the RPC call and nothing else."""
 from flask import current_app, jsonify, request, url_for
-from flask_smorest import Blueprint
 
 from ausm_common.errors import ValidationFailed
 
+from . import Blueprint
 from .. import schemas as S
 from ..auth import (clear_session_cookie, client_address, current_caller, current_token, login_required,
                     set_session_cookie)
@@ -179,10 +179,13 @@ def unbind_wechat():
 # --- staff -----------------------------------------------------------------------------
 
 @blp.route("/staff/me", methods=["GET"])
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @login_required("staff")
 def staff_me():
-    """当前工作人员"""
-    return jsonify(current_caller())
+    """当前工作人员（姓名、部门、级别与角色）"""
+    caller = current_caller()
+    return jsonify({k: caller.get(k) for k in ("kind", "id", "username", "name", "department_code", "department_name",
+                                                "level", "roles")})
 
 
 @blp.route("/staff/realname-requests", methods=["GET"])

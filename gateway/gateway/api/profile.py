@@ -1,12 +1,15 @@
 """Profile API: information collection, its review, the department directory."""
 from flask import request
-from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from ausm_common.errors import ValidationFailed, schema_errors
+from ausm_common.errors import ValidationFailed
 from ausm_common.upload_policies import collection_purpose
 
+from . import Blueprint
+from .. import schemas as S
 from ..auth import current_caller, login_required
+from ..edge import json_body, json_object, parse_json, require_json_if_body
+from ..errors import validation_failed
 from ..rpc import services
 from ..uploads import store_incoming
 
@@ -23,7 +26,8 @@ class Loose(Schema):
 
 
 class StepIn(Loose):
-    scope = fields.String(metadata={"description": "notice: accountant | qualified_non_accountant | doctor_for_intermediate"})
+    scope = fields.String(validate=validate.Length(max=32), metadata={
+        "description": "notice: accountant | qualified_non_accountant | doctor_for_intermediate"})
     segments = fields.List(fields.Dict(), metadata={"description": "education / work: the whole list of segments"})
     department_code = fields.String(validate=validate.Length(max=6))
     political_status = fields.String(validate=validate.Length(max=32))
@@ -47,7 +51,8 @@ class SubmitIn(Loose):
 
 class CollectionDecisionIn(Loose):
     decision = fields.String(required=True, validate=validate.OneOf(["approve", "return"]))
-    reasons = fields.Dict(keys=fields.String(), values=fields.String(),
+    reasons = fields.Dict(keys=fields.String(validate=validate.Length(max=80)),
+                          values=fields.String(validate=validate.Length(max=500)),
                           metadata={"description": "field path -> reason shown to the person next to that field"})
     note = fields.String(validate=validate.Length(max=500))
 
@@ -59,18 +64,21 @@ class ReviewQuery(Loose):
 
 
 @blp.route("/departments")
+@blp.alt_response(200, schema=S.LIST, success=True)
 def list_departments():
     """会计管理部门：不带 parent 时列出省级，带 parent 时列出其下级"""
     return services.profile.list_departments(request.args.get("parent") or None)
 
 
 @blp.route("/collection/options")
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 def collection_options():
     """采集页面的选项：采集范围、学历、学位、政治面貌、民族、单位类型、所属行业、会计岗位、会计专业职务"""
     return services.profile.collection_options()
 
 
 @blp.route("/employers/<credit_code>")
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @login_required("person")
 def lookup_employer(credit_code):
     """获取单位信息：按统一社会信用代码查询单位名称、类型、行业与地址"""
@@ -78,6 +86,7 @@ def lookup_employer(credit_code):
 
 
 @blp.route("/collection")
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @login_required("person")
 def get_collection():
     """我的信息采集：状态、各步骤、可机器检查出的问题与退回原因"""
@@ -85,6 +94,7 @@ def get_collection():
 
 
 @blp.route("/collection", methods=["POST"])
+@blp.alt_response(201, schema=S.OBJECT, success=True)
 @login_required("person")
 def start_collection():
     """开始信息采集（须已完成实名认证）"""
@@ -92,6 +102,7 @@ def start_collection():
 
 
 @blp.route("/collection/steps/<step>", methods=["PUT"])
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @blp.arguments(StepIn)
 @login_required("person")
 def save_step(data, step):
@@ -102,6 +113,7 @@ def save_step(data, step):
 
 
 @blp.route("/collection/files", methods=["POST"])
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @blp.arguments(FileIn, location="form")
 @login_required("person")
 def attach_file(form):
@@ -114,6 +126,7 @@ def attach_file(form):
 
 
 @blp.route("/collection/submission", methods=["POST"])
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @blp.arguments(SubmitIn)
 @login_required("person")
 def submit_collection(data):
@@ -122,6 +135,7 @@ def submit_collection(data):
 
 
 @blp.route("/staff/reviews")
+@blp.alt_response(200, schema=S.LIST, success=True)
 @blp.arguments(ReviewQuery, location="query")
 @login_required("staff")
 def review_queue(query):
@@ -130,6 +144,7 @@ def review_queue(query):
 
 
 @blp.route("/staff/collections/<collection_id>")
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @login_required("staff")
 def get_collection_for_review(collection_id):
     """审核详情：完整信息与证明材料（查看会被记录）"""
@@ -137,6 +152,7 @@ def get_collection_for_review(collection_id):
 
 
 @blp.route("/staff/collections/<collection_id>/decision", methods=["POST"])
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @blp.arguments(CollectionDecisionIn)
 @login_required("staff")
 def decide_collection(data, collection_id):
@@ -158,22 +174,20 @@ def _load(schema: Schema, data: dict) -> dict:
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise schema_errors(exc.messages)
+        raise validation_failed(exc.messages)
 
 
 def _with_uploads(caller, names, purpose):
-    """Multipart: JSON in the `data` field, files beside it; JSON bodies pass straight through."""
-    import json
+    """Multipart: JSON in the `data` field (parsed as strictly as a JSON body), files beside it; or a JSON body."""
     if request.mimetype == "multipart/form-data":
-        try:
-            data = json.loads(request.form.get("data") or "{}")
-        except ValueError:
-            raise ValidationFailed("BODY_INVALID", "提交的数据格式不正确", {})
+        data = json_object(parse_json(request.form.get("data") or "{}", "data"))
         return data, store_incoming(caller["id"], names, purpose)
-    return request.get_json(silent=True) or {}, {}
+    require_json_if_body()
+    return json_object(json_body()), {}
 
 
 @blp.route("/changes", methods=["POST"])
+@blp.alt_response(201, schema=S.OBJECT, success=True)
 @login_required("person")
 def submit_change():
     """提交信息变更（JSON，或 multipart：data=JSON + 证明文件 identity_proof / accounting_proof / …）"""
@@ -187,6 +201,7 @@ def submit_change():
 
 
 @blp.route("/changes")
+@blp.alt_response(200, schema=S.LIST, success=True)
 @login_required("person")
 def list_changes():
     """变更记录：审核方式、审核状态、变更类型、变更方式、变更时间，及变更前后"""
@@ -194,6 +209,7 @@ def list_changes():
 
 
 @blp.route("/changes/<change_id>", methods=["DELETE"])
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @login_required("person")
 def withdraw_change(change_id):
     """撤回审核中的变更申请"""
@@ -209,6 +225,7 @@ class TransferIn(Loose):
 
 
 @blp.route("/transfers", methods=["POST"])
+@blp.alt_response(201, schema=S.OBJECT, success=True)
 @login_required("person")
 def submit_transfer():
     """调转申请（multipart：data=JSON {reason, to_department, details} + proof 图片，见 upload-policies）"""
@@ -219,6 +236,7 @@ def submit_transfer():
 
 
 @blp.route("/transfers")
+@blp.alt_response(200, schema=S.LIST, success=True)
 @login_required(None)
 def list_transfers():
     """调转信息：本人的调转记录；工作人员看到调出或调入本辖区的记录"""
@@ -228,6 +246,7 @@ def list_transfers():
 # --- 职称管理 ------------------------------------------------------------------------------------
 
 @blp.route("/qualifications/library-fetch", methods=["POST"])
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @login_required("person")
 def fetch_qualifications():
     """自动获取：从全国会计资格职称库获取本人的会计专业技术资格"""
@@ -235,6 +254,7 @@ def fetch_qualifications():
 
 
 @blp.route("/qualifications", methods=["POST"])
+@blp.alt_response(201, schema=S.OBJECT, success=True)
 @login_required("person")
 def submit_qualification():
     """手动填报职称（multipart：data=JSON {category: accounting|other, …} + proof 图片，见 upload-policies）"""
@@ -245,6 +265,7 @@ def submit_qualification():
 
 
 @blp.route("/qualifications")
+@blp.alt_response(200, schema=S.LIST, success=True)
 @login_required("person")
 def list_qualifications():
     """我的职称信息"""
@@ -252,6 +273,7 @@ def list_qualifications():
 
 
 @blp.route("/archive")
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @login_required("person")
 def archive():
     """个人档案：基本信息、信息采集、变更、调转与职称"""
@@ -261,6 +283,7 @@ def archive():
 # --- 审核（变更、调转、职称） ---------------------------------------------------------------------------
 
 @blp.route("/staff/reviews/<kind>/<item_id>")
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @login_required("staff")
 def get_review_item(kind, item_id):
     """变更、调转、职称申请的审核详情"""
@@ -268,6 +291,7 @@ def get_review_item(kind, item_id):
 
 
 @blp.route("/staff/reviews/<kind>/<item_id>/decision", methods=["POST"])
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @blp.arguments(CollectionDecisionIn)
 @login_required("staff")
 def decide_review_item(data, kind, item_id):
@@ -281,6 +305,7 @@ class LegacyIn(Loose):
 
 
 @blp.route("/staff/legacy-records", methods=["POST"])
+@blp.alt_response(200, schema=S.OBJECT, success=True)
 @blp.arguments(LegacyIn)
 @login_required("staff")
 def import_legacy_records(data):

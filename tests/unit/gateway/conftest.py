@@ -1,21 +1,26 @@
-"""The gateway as a Flask app under the test client: no broker, services, S3 or Redis are contacted."""
-import importlib
+"""The gateway's app with Flask's test client: no broker, database or store is reached by these tests.
+
+`gateway/` at the repository root would shadow the package (pytest puts the root on sys.path), so the
+package's own directory goes first, as gunicorn's --chdir gateway does."""
 import sys
+from pathlib import Path
 
 import pytest
 
-from tests.support.infra import ROOT
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "gateway"))
+sys.modules.pop("gateway", None)
+
+from gateway import create_app  # noqa: E402
 
 
-def gateway_package():
-    """The `gateway` package itself: the repository's `gateway/` folder would otherwise be found first as a
-    namespace package when tests run from the repository root."""
-    found = sys.modules.get("gateway")
-    if found is not None and getattr(found, "__file__", None) is None:
-        del sys.modules["gateway"]
-    if str(ROOT / "gateway") not in sys.path:
-        sys.path.insert(0, str(ROOT / "gateway"))
-    return importlib.import_module("gateway")
+@pytest.fixture(scope="session")
+def app():
+    return create_app({"SANDBOX": True, "TESTING": True, "AMQP_URI": "pyamqp://guest:guest@127.0.0.1:1/", "RPC_TIMEOUT": 1})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
 
 
 # Production mode (SANDBOX=false) starts only with real secrets (ausm_common.config.require_production_secrets).
@@ -24,9 +29,10 @@ STRONG_SECRET = "unit-test-secret-" + "k" * 32
 
 @pytest.fixture
 def make_app(monkeypatch):
+    """A fresh app per call, in production mode unless told otherwise (throttles counted in memory)."""
     monkeypatch.setenv("FILE_LINK_SECRET", STRONG_SECRET)
 
     def make(**config):
-        return gateway_package().create_app({"TESTING": True, "SANDBOX": False, "SECRET_KEY": STRONG_SECRET,
-                                             "THROTTLE_STORAGE_URI": "memory://", **config})
+        return create_app({"TESTING": True, "SANDBOX": False, "SECRET_KEY": STRONG_SECRET,
+                           "THROTTLE_STORAGE_URI": "memory://", **config})
     return make
