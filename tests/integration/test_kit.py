@@ -311,7 +311,16 @@ def test_events_survive_dropped_broker_connections_mid_stream_and_apply_exactly_
     assert sum(dropped) > 0, "no connection was dropped: the test proved nothing"
 
     every = keys + [key for key, _ in external]
-    wait_for(lambda: all(applied(db, k) >= 1 for k in every), timeout=120, what="every event")
+    try:
+        wait_for(lambda: all(applied(db, k) >= 1 for k in every), timeout=120, what="every event")
+    except AssertionError:
+        with db.get_session() as session:
+            missing = [k for k in every if not applied(db, k)]
+            notes = session.scalar(text("SELECT count(*) FROM notes WHERE key LIKE :p"), {"p": f"{run}-%"})
+            outbox = session.execute(text("SELECT count(*), count(published_at) FROM outbox")).first()
+            letters = session.execute(text("SELECT status, count(*) FROM dead_letters GROUP BY status")).all()
+        raise AssertionError(f"missing {len(missing)}: {missing[:10]}; notes {notes}; outbox (rows, published) "
+                             f"{tuple(outbox)}; dead letters {letters}; rpc errors {errors[:5]}; log {sample.log}")
     time.sleep(2)
     with db.get_session() as session:
         counts = dict(session.execute(text("SELECT source_key, count(*) FROM applied WHERE source_key LIKE :p "
