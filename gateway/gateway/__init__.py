@@ -41,7 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                                              name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import errors, files, health, pages, pages_profile
+    from . import errors, files, health, notify, pages, pages_profile
     from .api import identity, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register_blueprint(uploads.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)
+    app.register_blueprint(notify.blp)
     app.register_blueprint(pages.blp)
     app.register_blueprint(pages_profile.blp)
     if app.config["SANDBOX"]:
