@@ -61,7 +61,12 @@ def sandbox(logs):
 
 
 @pytest.fixture(scope="module")
-def payment(amqp_uri, payment_db, sandbox, relay, logs, fake_exam):
+def payment(payment_service, fake_exam):
+    return payment_service
+
+
+@pytest.fixture(scope="module")
+def payment_service(amqp_uri, payment_db, sandbox, relay, logs, identity):
     env = {**os.environ, "AMQP_URI": amqp_uri, "PAYMENT_DATABASE_URL": payment_db, "SANDBOX": "true",
            "PAYMENT_SANDBOX_URL": sandbox, "PAYMENT_NOTIFY_BASE_URL": relay.url, "RPC_TIMEOUT": "10"}
     process = support.ServiceProcess(support.payment_command(), env, logs / "payment.log").start()
