@@ -155,6 +155,17 @@ def fresh(rpc, payment, fake_exam):
 
 # --- orders --------------------------------------------------------------------------------------------
 
+def test_the_migrations_build_exactly_the_models(payment_db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+    from payment.models import Base
+    engine = create_engine(payment_db)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    engine.dispose()
+
+
 def test_the_order_takes_its_amount_from_payable_and_needs_the_sms_code(rpc, fresh, pdb):
     payer, enrollment_id = fresh
     phone = new_phone()

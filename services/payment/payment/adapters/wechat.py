@@ -87,7 +87,8 @@ class WechatChannel:
 
     def close(self, order_no: str, created_at=None) -> str:
         code, answer = self._call(self.client.close, out_trade_no=order_no)
-        if code == 204 or (isinstance(answer, dict) and answer.get("code") in ("ORDER_CLOSED", "ORDERNOTEXIST")):
+        gone = ("ORDER_CLOSED", "ORDERNOTEXIST", "ORDER_NOT_EXIST")
+        if code == 204 or (isinstance(answer, dict) and answer.get("code") in gone):
             return "closed"
         if isinstance(answer, dict) and answer.get("code") == "ORDERPAID":
             return "paid"
