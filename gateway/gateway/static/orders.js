@@ -21,7 +21,8 @@
     var html = '<tr data-testid="order-row" data-order="' + esc(o.order_no) + '"><td class="nowrap">' + esc(o.order_no_display) +
       "</td><td>" + esc(o.description) + "</td><td>¥" + esc(o.amount_yuan) + "</td><td>" + esc(o.channel_label) +
       '</td><td data-testid="order-status">' + esc(o.status_label) +
-      (o.close_reason_label ? "（" + esc(o.close_reason_label) + "）" : "") + "</td><td>" + esc(AUSM.fmtTime(o.created_at)) +
+      (o.close_reason_label ? "（" + esc(o.close_reason_label) + "）" : "") +
+      (o.settled ? '<div class="small muted" data-testid="order-settled">报名缴费成功</div>' : "") + "</td><td>" + esc(AUSM.fmtTime(o.created_at)) +
       "</td><td>" + esc(o.paid_at ? AUSM.fmtTime(o.paid_at) : "—") + "</td><td>" + actions(o) + "</td></tr>";
     (o.refunds || []).forEach(function (r) {
       html += '<tr class="sub-row" data-testid="refund-row"><td></td><td colspan="7">退款 ' + esc(r.refund_no) + "：¥" +

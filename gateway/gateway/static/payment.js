@@ -129,6 +129,10 @@
     fillOrder(o);
     form.hidden = true;
     el("qr").hidden = true;
+    var info = el("paid-info");
+    info.textContent = "已通过" + o.channel_label + "支付 ¥" + o.amount_yuan + "，支付平台交易号 " + (o.channel_txn_id || "—") +
+      "，支付时间 " + AUSM.fmtTime(o.paid_at) + "。";
+    info.hidden = false;
     setStep(6);
     setStatus("已缴费（" + o.channel_label + "）", "ok");
     var receipt = el("receipt");

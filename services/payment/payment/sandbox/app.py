@@ -7,6 +7,8 @@ from datetime import date
 
 from flask import Flask, Response, jsonify, render_template, request
 
+from ausm_common.clock import beijing_text
+
 from .channels import Alipay, Answer, Unionpay, Wechat, yuan
 from .notifier import SCHEDULES, Notifier
 from .store import Refusal, Store
@@ -29,6 +31,7 @@ def create_app(base_url: str, time_scale: float = 60.0, store: Store | None = No
     channels = {c.name: c for c in (Alipay(store, notifier, base_url), Wechat(store, notifier, base_url),
                                     Unionpay(store, notifier, base_url))}
     app.extensions.update(sandbox_store=store, sandbox_notifier=notifier, sandbox_channels=channels)
+    app.jinja_env.globals["beijing"] = lambda value: beijing_text(value, "%Y-%m-%d %H:%M:%S")
 
     def pay(channel: str, order_no: str, mode: str = "normal", amount_fen: int | None = None,
             ignore_expiry: bool = False, again: bool = False, delay: float = 10.0) -> dict:
