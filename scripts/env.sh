@@ -16,6 +16,12 @@ export S3_ENDPOINT="${S3_ENDPOINT:-127.0.0.1:$S3_PORT}"
 export S3_ACCESS_KEY="${S3_ACCESS_KEY:-S3RVER}" S3_SECRET_KEY="${S3_SECRET_KEY:-S3RVER}"
 export S3_BUCKET="${S3_BUCKET:-ausm}"
 export PORT="${PORT:-8000}"
+# The payment channels' sandbox (python -m payment.sandbox) and where the channels send notifications.
+export PAYMENT_SANDBOX_PORT="${PAYMENT_SANDBOX_PORT:-8790}"
+export PAYMENT_SANDBOX_URL="${PAYMENT_SANDBOX_URL:-http://127.0.0.1:$PAYMENT_SANDBOX_PORT}"
+export PAYMENT_NOTIFY_BASE_URL="${PAYMENT_NOTIFY_BASE_URL:-http://127.0.0.1:$PORT}"
+# The sandbox resends unacknowledged notifications on each channel's schedule, this many times faster.
+export PAYMENT_SANDBOX_TIME_SCALE="${PAYMENT_SANDBOX_TIME_SCALE:-60}"
 export SANDBOX="${SANDBOX:-true}"
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
 mkdir -p "$ROOT/var/run" "$ROOT/var/log"

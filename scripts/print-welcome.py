@@ -10,6 +10,7 @@ print(f"""
 全国会计人员统一服务管理平台 is running: {base}
   API document:   {base}/api/v1/openapi.json      health: {base}/healthz
   sandbox:        SMS {base}/sandbox/sms?phone=13800138000   (SANDBOX={os.environ.get('SANDBOX')})
+  payment channels' sandbox (Alipay, WeChat Pay, UnionPay; open a QR's link to pay): {os.environ.get('PAYMENT_SANDBOX_URL', '')}
 
 Demo candidate (会计人员登录 {base}/login):
   证件号码 {seed['candidate']['login']}  or 手机号 {seed['candidate']['phone']}   密码 {seed['candidate']['password']}   (not yet real-name verified)

@@ -27,6 +27,10 @@ start() {  # name, then the command
   nohup "$@" >"var/log/$name.log" 2>&1 &
   echo $! >"var/run/$name.pid"
 }
+if [ "${SANDBOX}" = "true" ]; then   # the payment channels' sandbox: Alipay, WeChat Pay and UnionPay, one port
+  start payment-sandbox python -m payment.sandbox --port "$PAYMENT_SANDBOX_PORT" \
+    --time-scale "$PAYMENT_SANDBOX_TIME_SCALE" --base-url "$PAYMENT_SANDBOX_URL"
+fi
 python -m ausm_common.topology >/dev/null   # consumer queues exist before anyone publishes
 while read -r name package dbenv dbname; do
   start "$name" nameko run --config "services/$name/config.yml" "$package.service"

@@ -2,7 +2,7 @@
 # make stop: stop what make run started (not the system's PostgreSQL or RabbitMQ).
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
-for name in gateway $(python -m ausm_common.registry names) s3; do
+for name in gateway $(python -m ausm_common.registry names) payment-sandbox s3; do
   pidfile="$ROOT/var/run/$name.pid"
   [ -f "$pidfile" ] || continue
   pid=$(cat "$pidfile")

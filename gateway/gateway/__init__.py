@@ -40,8 +40,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                                              name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import edge, errors, files, health, pages, pages_profile, security, throttle
-    from .api import Api, identity, profile, uploads
+    from . import edge, errors, files, health, notify, pages, pages_payment, pages_profile, security, throttle
+    from .api import Api, identity, payments, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": edge.RULES}})
@@ -50,10 +50,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register_blueprint(identity.blp)
     api.register_blueprint(profile.blp)
     api.register_blueprint(uploads.blp)
+    api.register_blueprint(payments.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)
+    app.register_blueprint(notify.blp)
     app.register_blueprint(pages.blp)
     app.register_blueprint(pages_profile.blp)
+    app.register_blueprint(pages_payment.blp)
     if app.config["SANDBOX"]:
         from . import sandbox
         app.register_blueprint(sandbox.blp)

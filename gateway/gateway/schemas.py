@@ -37,7 +37,7 @@ class CaptchaOut(Schema):
 
 class SmsCodeIn(In):
     phone = s(20, required=True)
-    purpose = s(20, required=True, metadata={"description": "register | reset_password | change_phone"})
+    purpose = s(20, required=True, metadata={"description": "register | reset_password | change_phone | payment (网上缴费)"})
 
 
 class SmsCodeOut(Schema):

@@ -11,7 +11,7 @@ import requests
 
 from ausm_common import registry
 
-from . import infra
+from . import infra, payments
 
 ROOT = infra.ROOT
 
@@ -69,11 +69,36 @@ def seed(env: dict):
 
 
 @contextmanager
+def fake_exam(env: dict, logs: Path):
+    """Until the exam service is in the registry, a stand-in that answers exam.payable (tests/support/
+    payable_service), so the payment journeys run; with the real exam registered, nothing."""
+    if "exam" in registry.names():
+        yield None
+        return
+    with payments.fake_exam_database() as url:
+        proc = subprocess.Popen(payments.fake_exam_command(), cwd=ROOT,
+                                env=payments.fake_exam_env({**env, "EXAM_DATABASE_URL": url}),
+                                stdout=open(logs / "fake-exam.log", "w"), stderr=subprocess.STDOUT)
+        try:
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@contextmanager
 def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: int = 8):
-    """Every registered service (`nameko run`) and the gateway (gunicorn) on fresh databases, vhost and S3."""
-    with fresh_databases("e2e") as databases, infra.rabbit_vhost("ausm_e2e") as amqp, infra.s3_server() as s3:
+    """Every registered service (`nameko run`), the payment channels' sandbox and the gateway (gunicorn) on
+    fresh databases, vhost and S3."""
+    with fresh_databases("e2e") as databases, infra.rabbit_vhost("ausm_e2e") as amqp, infra.s3_server() as s3, \
+            payments.sandbox_process(logs, time_scale=float((extra_env or {}).get("SANDBOX_TIME_SCALE", 600)),
+                                     env={"CLOCK_NAMESPACE": amqp.rsplit("/", 1)[-1] or "ausm_e2e"}) as sandbox:
         port = infra.free_port()
         env = {**os.environ, "AMQP_URI": amqp, "SANDBOX": "true",
+               "PAYMENT_SANDBOX_URL": sandbox, "PAYMENT_NOTIFY_BASE_URL": f"http://127.0.0.1:{port}",
                **{registry.get(name).database_env: url for name, url in databases.items()},
                "S3_ENDPOINT": s3["endpoint"], "S3_ACCESS_KEY": s3["access_key"], "S3_SECRET_KEY": s3["secret_key"],
                "S3_BUCKET": s3["bucket"], "SECRET_KEY": "e2e-secret", "PORT": str(port),
@@ -84,6 +109,8 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
                **(extra_env or {})}
         seed(env)
         subprocess.run([sys.executable, "-m", "ausm_common.topology"], env=env, check=True, capture_output=True)
+        exam_stand_in = ExitStack()
+        exam_stand_in.enter_context(fake_exam(env, logs))
         procs = start_services(env, logs)
         procs.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads",
                                        str(gateway_threads), "--bind", f"127.0.0.1:{port}", "--chdir", "gateway",
@@ -95,8 +122,10 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
             stack.databases = databases
             stack.profile_database_url = databases["profile"]
             stack.env = env
+            stack.sandbox = sandbox
             yield stack
         finally:
+            exam_stand_in.close()
             for proc in reversed(procs):
                 proc.terminate()
             for proc in reversed(procs):

@@ -90,7 +90,7 @@ class SmsCode(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     phone: Mapped[str] = mapped_column(String(16), index=True)
-    purpose: Mapped[str] = mapped_column(String(16))           # register|reset_password|change_phone
+    purpose: Mapped[str] = mapped_column(String(16))           # register|reset_password|change_phone|payment
     code_hash: Mapped[str] = mapped_column(String(64))
     salt: Mapped[str] = mapped_column(String(32))
     client: Mapped[str | None] = mapped_column(String(64))

@@ -24,8 +24,14 @@ class RegisterSchema(Schema):
 class SendSmsSchema(Schema):
     phone = text(20)
     purpose = fields.String(required=True, validate=validate.OneOf(
-        ["register", "reset_password", "change_phone"], error="验证码用途不正确"))
+        ["register", "reset_password", "change_phone", "payment"], error="验证码用途不正确"))
     client = fields.String(load_default="unknown")
+
+
+class VerifySmsSchema(Schema):
+    phone = text(20)
+    purpose = fields.String(required=True, validate=validate.OneOf(["payment"], error="验证码用途不正确"))
+    code = text(8)
 
 
 class LoginSchema(Schema):
@@ -74,6 +80,6 @@ class CreateStaffSchema(Schema):
                              error="用户名为3-64位小写字母、数字或._-"))
     name = text(64)
     department_code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="请选择管理部门"))
-    roles = fields.List(fields.String(validate=validate.OneOf(["realname_reviewer", "reviewer", "admin"])),
+    roles = fields.List(fields.String(validate=validate.OneOf(["realname_reviewer", "reviewer", "admin", "finance"])),
                         load_default=lambda: ["realname_reviewer"])
     password = text(64)

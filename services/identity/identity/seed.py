@@ -36,7 +36,7 @@ def main():
     factory = SessionFactory(make_engine(url, pool_size=1))
     hasher = accounts.password_hasher({})
     with factory.get_session() as session:
-        reviewers = staff.ensure_seed_staff(session, hasher)
+        reviewers = staff.ensure_seed_staff(session, hasher) + staff.ensure_finance_staff(session, hasher)
         candidate = ensure_demo_candidate(session, hasher)
         verified = ensure_demo_candidate(session, hasher, DEMO_VERIFIED, verified=True)
     factory.engine.dispose()

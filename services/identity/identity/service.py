@@ -67,6 +67,18 @@ class IdentityService(kit.ServiceBase):
             return auth.send_sms_code(session, self.providers.sms, self.providers.sms_secret, phone,
                                       data["purpose"], data["client"], self._now())
 
+    @entrypoint(sensitive=("code",))
+    def verify_sms_code(self, phone, purpose, code):
+        """For other services (payment's SMS step before the QR): check and use up the newest code sent to the
+        phone for the purpose, with the rules of registration (3 minutes, limited tries, keyed hash)."""
+        self.caller.service()
+        data = load(schemas.VerifySmsSchema(), {"phone": phone, "purpose": purpose, "code": code})
+        phone = domain.normalize_phone(data["phone"])
+        with self.db.get_session() as session:
+            auth.consume_sms_code(session, self.providers.sms_secret, phone, data["purpose"], data["code"],
+                                  self._now())
+        return {"ok": True, "phone": domain.mask_phone(phone)}
+
     # --- accounts -------------------------------------------------------------------
     @entrypoint(sensitive=("data",))
     def register_account(self, data):

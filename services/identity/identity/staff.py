@@ -58,3 +58,22 @@ def ensure_seed_staff(session, hasher) -> list[dict]:
             session.add(staff)
         created.append({"username": username, "department": staff.department_name})
     return created
+
+
+# Finance officers (缴费与对账) of the national level and two provinces, for the payment service's staff pages.
+FINANCE_REGIONS = ["000000", "110000", "330000"]
+
+
+def ensure_finance_staff(session, hasher) -> list[dict]:
+    """Idempotent, like ensure_seed_staff."""
+    created = []
+    for code in FINANCE_REGIONS:
+        username = "finance" if code == divisions.NATIONAL else f"finance{code}"
+        staff = session.scalars(select(StaffAccount).where(StaffAccount.username == username)).first()
+        if staff is None:
+            staff = StaffAccount(username=username, name=f"{department_name(code)}财务人员", department_code=code,
+                                 department_name=department_name(code), level=divisions.level_of(code),
+                                 roles=["finance"], password_hash=hasher.hash(SEED_PASSWORD))
+            session.add(staff)
+        created.append({"username": username, "department": staff.department_name})
+    return created
