@@ -374,3 +374,21 @@ def test_a_dropped_database_connection_is_retried_or_a_503_never_a_500(sample, s
                 time.sleep(0.1)
     wait_for(lambda: _pings(sample), timeout=30, what="recovery")
     assert sample.client.sample.add_note({"key": uuid.uuid4().hex, "text": "恢复"})["key"]
+
+
+def test_the_rpc_client_carries_on_after_the_broker_drops_its_connections(sample, sample_vhost):
+    """The gateway's client: after the broker force-closes every connection, the next calls succeed (the publisher
+    reconnects, the reply listener re-attaches to its queue)."""
+    wait_for(lambda: _pings(sample), timeout=60, what="the service")
+    from ausm_common.rpc import RpcClient
+    client = RpcClient(sample_vhost, timeout=10, name="drop-test")
+    try:
+        assert client.sample.ping()["ok"]
+        for _ in range(3):
+            assert _close_connections(sample_vhost) > 0
+            time.sleep(0.5)
+            started = time.monotonic()
+            assert client.sample.ping()["ok"] is True
+            assert time.monotonic() - started < 10
+    finally:
+        client.close()

@@ -30,7 +30,6 @@ RPC_EXCHANGE = "nameko-rpc"
 HEADER_PREFIX = "nameko"
 REPLY_QUEUE_TTL_MS = 300_000
 KNOWN_QUEUE_TTL = 30.0
-CONNECTION_ERRORS = (OSError, kombu.exceptions.OperationalError, ConnectionError)
 
 
 class _Pending:
@@ -133,6 +132,8 @@ class RpcClient:
         self._known[service] = time.monotonic()
 
     def _publish(self, service, method, body, headers, correlation_id, timeout):
+        """Publish on the shared connection; on any transport failure (a dropped or force-closed connection raises
+        socket, kombu or amqp errors alike) open a new connection and try once more."""
         with self._publish_lock:
             for attempt in (1, 2):
                 try:
@@ -140,15 +141,14 @@ class RpcClient:
                     self._check_service_locked(service)
                     producer.publish(body, exchange=self.exchange, routing_key=f"{service}.{method}",
                                      reply_to=self._reply_key, correlation_id=correlation_id, headers=headers,
-                                     expiration=timeout, delivery_mode=1, serializer="json",
-                                     retry=False)
+                                     expiration=timeout, delivery_mode=1, serializer="json", retry=False)
                     return
                 except UnknownService:
                     raise
-                except CONNECTION_ERRORS + (kombu.exceptions.KombuError,) as exc:
+                except Exception as exc:
                     self._reset_publisher_locked()
                     if attempt == 2:
-                        raise RpcTimeout(f"消息服务暂时无法连接: {exc!r}")
+                        raise RpcTimeout(f"消息服务暂时无法连接: {exc!r}") from None
 
     # --- calling --------------------------------------------------------------------------------
     def call(self, service: str, method: str, args=(), kwargs=None, context: dict | None = None,
