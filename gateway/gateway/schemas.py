@@ -63,6 +63,8 @@ class AccountOut(Schema):
     id = fields.String()
     id_type = fields.String()
     id_type_label = fields.String()
+    nationality = fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-3 (护照（外国） only)"})
+    nationality_name = fields.String(allow_none=True)
     id_number = fields.String(metadata={"description": "masked"})
     name = fields.String(metadata={"description": "masked"})
     gender = fields.String(allow_none=True)
@@ -99,6 +101,58 @@ class ResetPasswordIn(In):
     sms_code = s(8, required=True)
     password = s(64, required=True)
     password_confirm = s(64, required=True)
+
+
+class ChangePasswordIn(In):
+    current_password = s(64, required=True)
+    password = s(64, required=True)
+    password_confirm = s(64, required=True)
+    sms_code = s(8, required=True)
+
+
+class AccountSmsIn(In):
+    purpose = s(20, required=True, metadata={"description": "change_password (the code goes to the account's phone)"})
+
+
+class IdTypeOut(Schema):
+    code = fields.String()
+    label = fields.String()
+    placeholder = fields.String()
+    needs_nationality = fields.Boolean()
+
+
+class NationalityOut(Schema):
+    code = fields.String(metadata={"description": "ISO 3166-1 alpha-3"})
+    name = fields.String(metadata={"description": "Chinese name"})
+    name_en = fields.String()
+
+
+class IdentityOptionsOut(Schema):
+    id_types = fields.List(fields.Nested(IdTypeOut))
+    nationalities = fields.List(fields.Nested(NationalityOut))
+    nationality_source = fields.String()
+    password_policy = fields.String()
+
+
+class FieldCheckIn(In):
+    field = s(40, required=True, metadata={"description": "id_type | id_number | name | phone | password | "
+                                                          "password_confirm | nationality (identity); credit_code | "
+                                                          "education.start_date | education.end_date | "
+                                                          "work.start_date | work.end_date (profile)"})
+    value = s(100, load_default="", allow_none=True)
+    context = fields.Dict(keys=fields.String(validate=validate.Length(max=40)),
+                          values=fields.String(allow_none=True, validate=validate.Length(max=100)),
+                          validate=validate.Length(max=10), load_default=dict,
+                          metadata={"description": "the other fields a rule needs, e.g. {id_type} for id_number"})
+
+
+class FieldCheckOut(Schema):
+    field = fields.String()
+    ok = fields.Boolean()
+    value = fields.Raw(allow_none=True, metadata={"description": "the form the server keeps (when ok)"})
+    code = fields.String(metadata={"description": "the broken rule's error code (when not ok)"})
+    message = fields.String(metadata={"description": "the server's message for the field (when not ok)"})
+    warnings = fields.List(fields.String())
 
 
 class ChangePhoneIn(In):

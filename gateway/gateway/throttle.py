@@ -16,6 +16,8 @@ from .auth import client_address
 THROTTLES = {
     "identity.create_captcha": ("THROTTLE_CAPTCHA", "30/minute;300/hour"),
     "identity.send_sms_code": ("THROTTLE_SMS", "5/minute;30/hour"),
+    "identity.send_account_sms_code": ("THROTTLE_SMS", "5/minute;30/hour"),
+    "identity.change_password": ("THROTTLE_LOGIN", "20/minute;200/hour"),
     "identity.login": ("THROTTLE_LOGIN", "20/minute;200/hour"),
     "identity.staff_login": ("THROTTLE_LOGIN", "20/minute;200/hour"),
 }

@@ -7,6 +7,7 @@ from . import Blueprint
 from .. import schemas as S
 from ..auth import (clear_session_cookie, client_address, current_caller, current_token, login_required,
                     set_session_cookie)
+from .. import field_checks
 from ..rpc import services
 from ..uploads import store_incoming
 
@@ -38,6 +39,21 @@ def create_captcha():
 def send_sms_code(data):
     """获取短信验证码（3分钟内有效，每3分钟可发送一次）"""
     return services.identity.send_sms_code({**data, "client": client_address()})
+
+
+@blp.route("/identity/options", methods=["GET"])
+@blp.response(200, S.IdentityOptionsOut)
+def identity_options():
+    """证件类型（名称与号码提示）、国籍（ISO 3166-1 全部国家，中文名）与密码规则：每个页面从这里读取"""
+    return services.identity.identity_options()
+
+
+@blp.route("/field-checks", methods=["POST"])
+@blp.arguments(S.FieldCheckIn)
+@blp.response(200, S.FieldCheckOut)
+def check_field(data):
+    """校验单个字段（离开输入框时），规则与提交时服务端的规则相同；ok=false 时 message 为服务端的提示"""
+    return field_checks.check(data)
 
 
 @blp.route("/accounts", methods=["POST"])
@@ -95,6 +111,25 @@ def reset_password(data):
 def me():
     """个人中心：本人信息（脱敏）"""
     return services.identity.get_account()
+
+
+@blp.route("/me/sms-codes", methods=["POST"])
+@blp.arguments(S.AccountSmsIn)
+@blp.response(200, S.SmsCodeOut)
+@login_required()
+def send_account_sms_code(data):
+    """向本人注册手机号发送短信验证码（修改密码）"""
+    return services.identity.send_account_sms_code({**data, "client": client_address()})
+
+
+@blp.route("/me/password", methods=["PUT"])
+@blp.arguments(S.ChangePasswordIn)
+@blp.response(200, S.OkOut)
+@login_required()
+def change_password(data):
+    """修改密码：当前密码、新密码与短信验证码；其他登录会话全部失效，并短信告知本人"""
+    return services.identity.change_password({**data, "client": client_address(),
+                                              "user_agent": request.headers.get("User-Agent", "")})
 
 
 @blp.route("/me/phone", methods=["PUT"])

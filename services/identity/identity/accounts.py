@@ -4,9 +4,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+from ausm_common.clock import beijing
 from ausm_common.errors import Conflict, NotAuthenticated, ValidationFailed
 
-from . import auth, domain
+from . import auth, domain, field_checks, nationalities
 from .models import Account, LoginEvent, StaffAccount
 
 LOGIN_FAILED = "账号或密码错误"   # the same words for an unknown account and a wrong password
@@ -46,6 +47,8 @@ def person_view(account: Account) -> dict:
         "id": account.id,
         "id_type": account.id_type,
         "id_type_label": domain.ID_TYPE_LABELS[account.id_type],
+        "nationality": account.nationality,
+        "nationality_name": nationalities.nationality_name(account.nationality),
         "id_number": domain.mask_id_number(account.id_number),
         "name": domain.mask_name(account.name),
         "gender": account.gender,
@@ -57,6 +60,11 @@ def person_view(account: Account) -> dict:
         "wechat_nickname": account.wechat_nickname,
         "created_at": account.created_at.isoformat(),
     }
+
+
+def own_field_context(account: Account, context: dict) -> dict:
+    """A logged-in person's field checks (修改密码) measure a new password against their own ID number and phone."""
+    return {"id_type": account.id_type, "id_number": account.id_number, "phone": account.phone, **context}
 
 
 def staff_view(staff: StaffAccount) -> dict:
@@ -76,19 +84,12 @@ def _duplicate_check(session, info, phone):
 
 def register(session, hasher, data: dict, now, *, sms_secret: bytes) -> Account:
     """All checks first, the SMS code last, then one insert: nothing is half-saved."""
-    info = domain.validate_id_number(data["id_type"], data["id_number"], now.date())
-    if info.birth_date:
-        domain.check_registration_age(info.birth_date, now.date())
-    name = domain.validate_name(data["name"])
-    phone = domain.normalize_phone(data["phone"])
-    domain.check_password(data["password"], id_number=info.id_number, phone=phone)
-    domain.check_password_confirm(data["password"], data["password_confirm"])
-    if info.id_type == "foreign_passport" and not data.get("nationality"):
-        raise ValidationFailed("NATIONALITY_REQUIRED", "护照（外国）注册请选择国籍", {"nationality": "请选择国籍"})
+    checked = field_checks.check_registration(data, now.date())
+    info, name, phone, nationality = checked.info, checked.name, checked.phone, checked.nationality
     _duplicate_check(session, info, phone)
     auth.consume_sms_code(session, sms_secret, phone, "register", data["sms_code"], now)
     account = Account(id_type=info.id_type, id_number=info.id_number, dedupe_key=info.dedupe_key,
-                      nationality=data.get("nationality"), name=name, gender=info.gender,
+                      nationality=nationality, name=name, gender=info.gender,
                       birth_date=info.birth_date, phone=phone, password_hash=hasher.hash(data["password"]),
                       created_at=now)
     session.add(account)
@@ -163,6 +164,34 @@ def reset_password(session, hasher, data: dict, now, *, sms_secret: bytes) -> Ac
     auth.consume_sms_code(session, sms_secret, phone, "reset_password", data["sms_code"], now)
     account.password_hash = hasher.hash(data["password"])
     auth.revoke_sessions(session, "person", account.id, now)
+    return account
+
+
+def change_password(session, hasher, sms, account: Account, data: dict, now, *, client: str, user_agent: str,
+                    keep_session_id: str | None, sms_secret: bytes) -> Account:
+    """修改密码 while logged in: the new password under the registration policy, the current password (its wrong
+    tries count toward the login lockout of this account and client, so a left-open session is no way to guess
+    it), then the SMS code sent to the account's phone. Every other session ends; the phone is told."""
+    domain.check_password(data["password"], id_number=account.id_number, phone=account.phone)
+    domain.check_password_confirm(data["password"], data["password_confirm"])
+    auth.lock_login_counter(session, "person", account.id, client)
+    auth.check_lockout(session, "person", account.id, client, now)
+    if not verify_password(hasher, account.password_hash, data["current_password"]):
+        auth.record_login(session, "person", account.id, client, user_agent, "change_password", False, now)
+        session.flush()
+        left = auth.failures_left(session, "person", account.id, client, now)
+        session.commit()   # the failed try stays although the change fails
+        if left == 0:
+            auth.check_lockout(session, "person", account.id, client, now)
+        message = "当前密码错误" + (f"，再失败{left}次将临时锁定" if left <= 3 else "")
+        raise ValidationFailed("CURRENT_PASSWORD_WRONG", message, {"current_password": message})
+    if data["password"] == data["current_password"]:
+        raise ValidationFailed("PASSWORD_UNCHANGED", "新密码不能与当前密码相同", {"password": "新密码不能与当前密码相同"})
+    auth.consume_sms_code(session, sms_secret, account.phone, "change_password", data["sms_code"], now)
+    account.password_hash = hasher.hash(data["password"])
+    auth.revoke_sessions(session, "person", account.id, now, keep_session_id=keep_session_id)
+    auth.send_notice(session, sms, account.phone, "password_changed", now,
+                     at=f"{beijing(now):%Y-%m-%d %H:%M}")
     return account
 
 

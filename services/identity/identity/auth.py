@@ -1,6 +1,7 @@
 """Captchas, SMS codes, sessions and login lockout: the persistence around domain rules."""
 import base64
 import io
+import logging
 import secrets
 from datetime import timedelta
 
@@ -14,6 +15,8 @@ from ausm_common.tokens import new_token, token_hash
 from . import domain
 from .models import Captcha, LoginEvent, Session, SmsCode, SmsMessage
 
+log = logging.getLogger(__name__)
+
 CAPTCHA_TTL = timedelta(minutes=5)
 CAPTCHA_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXY3456789"
 SESSION_TTL = {"cookie": timedelta(hours=2), "bearer": timedelta(hours=12)}
@@ -23,6 +26,11 @@ SMS_TEXT = {
     "reset_password": "您正在找回全国会计人员统一服务管理平台登录密码，验证码{code}，3分钟内有效。请勿告知他人。",
     "change_phone": "您正在更换全国会计人员统一服务管理平台绑定手机号，验证码{code}，3分钟内有效。",
     "payment": "您正在全国会计人员统一服务管理平台进行网上缴费，验证码{code}，3分钟内有效。请勿告知他人。",
+    "change_password": "您正在修改全国会计人员统一服务管理平台登录密码，验证码{code}，3分钟内有效。请勿告知他人。",
+}
+NOTICE_TEXT = {
+    "password_changed": "您的全国会计人员统一服务管理平台登录密码已于{at}修改，其他设备上的登录已全部退出。"
+                        "如非本人操作，请立即通过“忘记密码”重置密码。",
 }
 
 
@@ -118,6 +126,21 @@ def consume_sms_code(session, secret: bytes, phone: str, purpose: str, code: str
     row.used_at = now
 
 
+def send_notice(session, sms, phone: str, kind: str, now, **values) -> SmsMessage:
+    """A message that carries no code (a change made to the account). A provider that fails is recorded as a
+    failed delivery: the change it tells of stands."""
+    text = NOTICE_TEXT[kind].format(**values)
+    try:
+        receipt = sms.send(phone, text)
+        provider_id, status = receipt.provider_id, receipt.status
+    except Exception:   # noqa: BLE001 - any provider failure; the notice is not worth undoing the change for
+        log.warning("SMS notice %s to %s failed", kind, domain.mask_phone(phone), exc_info=True)
+        provider_id, status = None, "failed"
+    message = SmsMessage(phone=phone, text=text, code=None, provider_id=provider_id, status=status, sent_at=now)
+    session.add(message)
+    return message
+
+
 def recent_sms(session, phone: str, limit: int = 10) -> list[dict]:
     rows = session.scalars(select(SmsMessage).where(SmsMessage.phone == phone)
                            .order_by(SmsMessage.sent_at.desc()).limit(limit))
@@ -178,11 +201,14 @@ def find_session(session, token: str, now) -> Session:
     return row
 
 
-def revoke_sessions(session, kind: str, subject_id: str, now, keep_token_hash: str | None = None):
+def revoke_sessions(session, kind: str, subject_id: str, now, keep_token_hash: str | None = None,
+                    keep_session_id: str | None = None):
     query = update(Session).where(Session.subject_kind == kind, Session.subject_id == subject_id,
                                   Session.revoked_at.is_(None))
     if keep_token_hash:
         query = query.where(Session.token_hash != keep_token_hash)
+    if keep_session_id:
+        query = query.where(Session.id != keep_session_id)
     session.execute(query.values(revoked_at=now))
 
 

@@ -16,12 +16,20 @@ from ausm_common.divisions import PROVINCE_PREFIXES
 from .exceptions import DomainError  # noqa: F401  (re-exported: callers catch domain.DomainError)
 
 ID_TYPES = ("mainland_id", "hk_macau_permit", "taiwan_permit", "foreign_passport")
+# The manuals' words (000, 004 §1): every page reads them from identity's options (GET /api/v1/identity/options).
 ID_TYPE_LABELS = {
-    "mainland_id": "居民身份证",
+    "mainland_id": "内地居民身份证",
     "hk_macau_permit": "港澳居民来往内地通行证",
     "taiwan_permit": "台湾居民来往大陆通行证",
     "foreign_passport": "护照（外国）",
 }
+ID_NUMBER_PLACEHOLDERS = {
+    "mainland_id": "请输入18位居民身份证号码",
+    "hk_macau_permit": "请输入通行证号码，如 H12345678",
+    "taiwan_permit": "请输入8位通行证号码",
+    "foreign_passport": "请输入护照号码",
+}
+NEEDS_NATIONALITY = ("foreign_passport",)
 
 
 # --- ID documents ----------------------------------------------------------------------------
@@ -268,8 +276,15 @@ def login_pseudonym(secret: bytes, kind: str, login: str | None) -> str:
     return hmac.new(secret, f"login:{kind}:{name}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def retry_at_text(until: datetime) -> str:
+    """The one way a wait is said: "请于 13:12 后重试" (Beijing time, rounded up to the minute)."""
+    moment = beijing(until)
+    if moment.second or moment.microsecond:
+        moment = moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return f"请于 {moment:%H:%M} 后重试"
+
+
 def check_not_locked(until: datetime | None, now: datetime):
     if until is not None and until > now:
-        minutes = max(1, int((until - now).total_seconds() + 59) // 60)
-        raise DomainError("ACCOUNT_LOCKED", f"密码连续输错{LOCK_THRESHOLD}次，账号已被临时锁定，请{minutes}分钟后再试，"
+        raise DomainError("ACCOUNT_LOCKED", f"密码连续输错{LOCK_THRESHOLD}次，账号已被临时锁定，{retry_at_text(until)}，"
                           "或通过“忘记密码”重置", None, {"locked_until": until.isoformat()})

@@ -58,6 +58,28 @@ class ResetPasswordSchema(Schema):
     password_confirm = text(64)
 
 
+class SendAccountSmsSchema(Schema):
+    purpose = fields.String(required=True, validate=validate.OneOf(["change_password"], error="验证码用途不正确"))
+    client = fields.String(load_default="unknown")
+
+
+class ChangePasswordSchema(Schema):
+    current_password = text(64)
+    password = text(64)
+    password_confirm = text(64)
+    sms_code = text(8)
+    client = fields.String(load_default="unknown")
+    user_agent = fields.String(load_default="", validate=validate.Length(max=512))
+
+
+class FieldCheckSchema(Schema):
+    field = fields.String(required=True, validate=validate.Length(max=40))
+    value = fields.String(load_default="", allow_none=True, validate=validate.Length(max=100))
+    context = fields.Dict(keys=fields.String(validate=validate.Length(max=40)),
+                          values=fields.String(allow_none=True, validate=validate.Length(max=100)),
+                          load_default=dict)
+
+
 class ChangePhoneSchema(Schema):
     phone = text(20)
     sms_code = text(8)

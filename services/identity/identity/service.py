@@ -10,7 +10,7 @@ from ausm_common.service import entrypoint, load, sandbox_only
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link, token_hash
 
-from . import accounts, auth, domain, realname, schemas, wechat
+from . import accounts, auth, domain, field_checks, options, realname, schemas, wechat
 from .adapters.alipay import build_alipay
 from .adapters.sms import build_sms
 from .adapters.wechat import build_wechat
@@ -145,6 +145,40 @@ class IdentityService(kit.ServiceBase):
         with self.db.get_session() as session:
             account = accounts.reset_password(session, self.providers.hasher, data, self._now(),
                                               sms_secret=self.providers.sms_secret)
+            return {"ok": True, "phone": domain.mask_phone(account.phone)}
+
+    @entrypoint
+    def identity_options(self):
+        return options.identity_options()
+
+    @entrypoint(sensitive=("value", "context"))
+    def check_field(self, field, value=None, context=None):
+        """One field under the rules registration applies (the pages ask when a person leaves a field)."""
+        data = load(schemas.FieldCheckSchema(), {"field": field, "value": value, "context": context or {}})
+        context = data["context"]
+        if data["field"] == "password" and self.caller.kind == "person" and not context.get("id_number"):
+            with self.db.get_session() as session:
+                context = accounts.own_field_context(self._person(session), context)
+        return field_checks.check_field(data["field"], data["value"], context, self.clock.today())
+
+    @entrypoint
+    def send_account_sms_code(self, data):
+        """A code to the logged-in person's own phone (修改密码), which the page never sees unmasked."""
+        data = load(schemas.SendAccountSmsSchema(), data)
+        with self.db.get_session() as session:
+            phone = self._person(session).phone
+            return auth.send_sms_code(session, self.providers.sms, self.providers.sms_secret, phone,
+                                      data["purpose"], data["client"], self._now())
+
+    @entrypoint(sensitive=("data",))
+    def change_password(self, data):
+        data = load(schemas.ChangePasswordSchema(), data)
+        with self.db.get_session() as session:
+            account = self._person(session, lock=True)
+            accounts.change_password(session, self.providers.hasher, self.providers.sms, account, data, self._now(),
+                                     client=data["client"], user_agent=data["user_agent"],
+                                     keep_session_id=self.caller.user.get("session_id"),
+                                     sms_secret=self.providers.sms_secret)
             return {"ok": True, "phone": domain.mask_phone(account.phone)}
 
     @entrypoint

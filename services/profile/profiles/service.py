@@ -12,7 +12,7 @@ from ausm_common.service import entrypoint, handle_event
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link
 
-from . import changes, departments, domain, legacy, qualifications, review, transfers, views
+from . import changes, departments, domain, field_checks, legacy, qualifications, review, transfers, views
 from . import collection as coll
 from .adapters import build_degree_checker, build_employer_directory, build_qualification_library
 from .models import KIT, ChangeRequest, Collection, Outbox, Qualification, ReviewLog, Transfer
@@ -143,6 +143,15 @@ class ProfileService(kit.ServiceBase):
             record_event(session, Outbox, "collection_submitted",
                          {"account_id": found.account_id, "department_code": found.department_code})
             return self._view(session, found)
+
+    @entrypoint
+    def check_field(self, field, value=None, context=None):
+        """One field of the segment editor under the rules its step applies (the gateway's field checks)."""
+        birth = None
+        if self.caller.kind == "person" and field in field_checks.FIELDS and field != "credit_code":
+            birth = domain.parse_date(self._person(self._person_id()).get("birth_date"))
+        return field_checks.check_field(str(field), value, context if isinstance(context, dict) else {}, birth,
+                                        self._today())
 
     @entrypoint
     def lookup_employer(self, credit_code):
