@@ -125,21 +125,28 @@ def _http_error(exc: HTTPException):
 def unexpected(exc: BaseException):
     if is_dependency_failure(exc):
         log.warning("dependency unavailable on %s %s: %r", request.method, request.path, exc)
-        return error_response(503, *UNAVAILABLE)
+        return _page_or(503, None, None) or error_response(503, *UNAVAILABLE)
     correlation = uuid.uuid4().hex[:12]
     log.error("unexpected error %s on %s %s", correlation, request.method, request.path, exc_info=exc)
-    return error_response(500, "INTERNAL_ERROR", f"系统异常，请稍后再试（错误编号 {correlation}）",
-                          correlation_id=correlation)
+    return _page_or(500, None, correlation) or error_response(
+        500, "INTERNAL_ERROR", f"系统异常，请稍后再试（错误编号 {correlation}）", correlation_id=correlation)
+
+
+def _page_or(status: int, message: str | None, correlation: str | None):
+    """A page request's error as the error page (error_pages.py); None for everything else."""
+    from . import error_pages
+    return error_pages.render(status, message, correlation) if error_pages.wants_page() else None
 
 
 def register(app):
     @app.errorhandler(AppError)
     def app_error(exc: AppError):
-        return error_response(exc.status, exc.code, exc.message, exc.errors, **exc.extra)
+        return _page_or(exc.status, exc.message, exc.extra.get("correlation_id")) or \
+            error_response(exc.status, exc.code, exc.message, exc.errors, **exc.extra)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
-        return _http_error(exc)
+        return (_page_or(exc.code, None, None) if (exc.code or 500) >= 400 else None) or _http_error(exc)
 
     app.register_error_handler(Exception, unexpected)
 

@@ -1,6 +1,6 @@
 """Browser pages. They call the same JSON API as every other client (static/app.js);
 the few routes here that act are the providers' redirects back to us."""
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory, url_for
 
 from ausm_common.errors import AppError
 from ausm_common.upload_policies import policy_for
@@ -27,6 +27,11 @@ def _need(kind: str, login_page: str):
     if caller is None or caller["kind"] != kind:
         return redirect(url_for(login_page, next=request.full_path.rstrip("?")))
     return None
+
+
+@blp.route("/favicon.ico")
+def favicon():
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/x-icon", max_age=86400)
 
 
 @blp.route("/")
@@ -73,7 +78,8 @@ def alipay_return():
         return render_template("realname_result.html", ok=False, message=exc.message), 400
     ok = result["status"] == "approved"
     return render_template("realname_result.html", ok=ok,
-                           message="实名认证成功" if ok else (result.get("reason") or "实名认证未通过"))
+                           message="您的支付宝实名信息与注册信息一致，现在可以办理信息采集等业务。" if ok
+                           else (result.get("reason") or "实名认证未通过"))
 
 
 @blp.route("/wechat/callback")

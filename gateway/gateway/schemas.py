@@ -110,6 +110,11 @@ class ChangePasswordIn(In):
     sms_code = s(8, required=True)
 
 
+class PasswordChangedOut(Schema):
+    ok = fields.Boolean()
+    phone = fields.String(metadata={"description": "masked: where the notice went"})
+
+
 class AccountSmsIn(In):
     purpose = s(20, required=True, metadata={"description": "change_password (the code goes to the account's phone)"})
 

@@ -124,7 +124,7 @@ def send_account_sms_code(data):
 
 @blp.route("/me/password", methods=["PUT"])
 @blp.arguments(S.ChangePasswordIn)
-@blp.response(200, S.OkOut)
+@blp.response(200, S.PasswordChangedOut)
 @login_required()
 def change_password(data):
     """修改密码：当前密码、新密码与短信验证码；其他登录会话全部失效，并短信告知本人"""

@@ -6,7 +6,10 @@
  * AUSM.smsButton(button)               [data-sms]: "获取验证码" with a 180 s countdown
  * AUSM.rarePicker(button)              [data-rare-for]: 生僻字 panel that inserts at the cursor
  * AUSM.passwordHint(input, list)       [data-password-hint]: live password checklist (hints only)
- * AUSM.idType(select)                  [data-id-type]: the ID number's placeholder, the nationality field
+ * AUSM.idType(select)                  [data-id-type]: types and labels from identity's options, the number's
+ *                                      placeholder, the nationality field (select[data-nationalities], searchable
+ *                                      through input[data-filter-for])
+ * AUSM.fieldCheck(input)               [data-check]: the server's rule for the field when the person leaves it
  * AUSM.lookupEmployer(button)          [data-employer-lookup]: 获取单位信息 by the form's credit code
  * [data-reload]                        a button that reloads the page
  * Elements with these data attributes are set up automatically when the page has loaded.
@@ -16,7 +19,6 @@
 
   var AUSM = (window.AUSM = window.AUSM || {});
 
-  AUSM.PHONE_RE = /^(?:(?:\+|00)?86)?1[3-9]\d{9}$/;
   AUSM.SMS_INTERVAL = 180;
 
   // Rare characters found in Chinese personal names (BMP, CJK Extension A and Extension B).
@@ -104,7 +106,8 @@
   AUSM.REQUEST_STATUS = {
     submitted: "待审核", approved: "已通过", returned: "已退回", pending: "认证中", failed: "未通过"
   };
-  AUSM.METHOD_LABELS = { alipay: "支付宝实名认证", online: "线上实名认证", password: "密码", wechat: "微信" };
+  AUSM.METHOD_LABELS = { alipay: "支付宝实名认证", online: "线上实名认证", password: "密码", wechat: "微信",
+    change_password: "修改密码（核对当前密码）" };
 
   /** Only same-site paths are followed after login. */
   AUSM.safeNext = function (next, fallback) {
@@ -135,12 +138,15 @@
     return "";
   };
 
-  /** The message of an error answer plus the wait it asks for. */
+  // A message that already says when to try again ("请于 13:12 后重试", "请45秒后再重新获取", "请稍后再试").
+  var STATES_WAIT = /\d\s*(秒|分钟|小时)后|\d{1,2}:\d{2}\s*后|后再|后重试|明日再试/;
+
+  /** The message of an error answer, plus the wait it asks for when the message does not say it already. */
   AUSM.errorText = function (err) {
     var body = (err && err.body) || {};
     var message = body.message || STATUS_MESSAGES[err && err.status] || "系统繁忙，请稍后再试";
     var hint = AUSM.retryHint(body);
-    if (hint && message.indexOf(hint) < 0) message = message.replace(/[。.!！]$/, "") + "，" + hint;
+    if (hint && !STATES_WAIT.test(message)) message = message.replace(/[。.!！]$/, "") + "，" + hint;
     return message;
   };
 
@@ -287,8 +293,11 @@
       html += "<ul>" + unplaced.filter(function (m) { return m !== text; })
         .map(function (m) { return "<li>" + AUSM.esc(m) + "</li>"; }).join("") + "</ul>";
     }
-    if (err && err.status === 401) {
-      html += ' <a href="/login?next=' + encodeURIComponent(location.pathname + location.search) + '">重新登录</a>';
+    var loginPage = /^\/(staff\/)?login$/.test(location.pathname);
+    if (err && err.status === 401 && body.code === "NOT_AUTHENTICATED" && !loginPage) {
+      var login = /^\/staff(\/|$)/.test(location.pathname) ? "/staff/login" : "/login";
+      html += ' <a href="' + login + "?next=" + encodeURIComponent(location.pathname + location.search) +
+        '" data-testid="relogin">重新登录</a>';
     }
     AUSM.showAlert(form, null, "error", html);
     if (first && typeof first.focus === "function") first.focus();
@@ -514,24 +523,23 @@
       timer = setInterval(tick, 1000);
     }
 
+    var own = button.hasAttribute("data-sms-own");      // to the logged-in person's registered phone
+
     button.addEventListener("click", function () {
       var input = form.elements[phoneName];
-      var phone = input ? String(input.value).replace(/[\s-]/g, "") : "";
+      var phone = own ? "" : (input ? String(input.value).replace(/[\s-]/g, "") : "");
       AUSM.setFieldError(form, phoneName, "");
-      if (!phone) {
+      if (!own && !phone) {
         AUSM.setFieldError(form, phoneName, "请先输入手机号码");
-        if (input) input.focus();
-        return;
-      }
-      if (!AUSM.PHONE_RE.test(phone)) {
-        AUSM.setFieldError(form, phoneName, "手机号码格式不正确，请输入11位手机号码");
         if (input) input.focus();
         return;
       }
       button.disabled = true;
       button.textContent = "发送中…";
       setStatus("", false);
-      AUSM.api("POST", "/api/v1/sms-codes", { phone: phone, purpose: purpose }).then(function (r) {
+      var request = own ? AUSM.api("POST", "/api/v1/me/sms-codes", { purpose: purpose })
+        : AUSM.api("POST", "/api/v1/sms-codes", { phone: phone, purpose: purpose });
+      request.then(function (r) {
         countdown(r.resend_after || AUSM.SMS_INTERVAL);
         if (r.status === "failed") {
           setStatus("发送失败，请检查手机号", true, phone);
@@ -801,10 +809,32 @@
     });
   };
 
-  /* --- ID type -------------------------------------------------------------------- */
+  /* --- identity options: ID types, nationalities, the password policy ------------------ */
 
-  /** [data-id-type=NUMBER_ID]: the number's placeholder follows the chosen type (its option's data-placeholder);
-   * an option with data-nationality shows and enables the form's nationality field. */
+  var identityOptions = null;
+  /** GET /api/v1/identity/options once per page: the labels every page shows come from there. */
+  AUSM.identityOptions = function () {
+    if (!identityOptions) {
+      identityOptions = AUSM.api("GET", "/api/v1/identity/options");
+      identityOptions.catch(function () { identityOptions = null; });
+    }
+    return identityOptions;
+  };
+
+  function fillOptions(select, items, placeholder) {
+    var keep = select.value;
+    select.innerHTML = "";
+    if (placeholder) select.appendChild(new Option(placeholder, ""));
+    items.forEach(function (item) {
+      var option = new Option(item.text, item.value);
+      Object.keys(item.data || {}).forEach(function (k) { option.setAttribute("data-" + k, item.data[k]); });
+      select.appendChild(option);
+    });
+    if (keep && Array.prototype.some.call(select.options, function (o) { return o.value === keep; })) select.value = keep;
+  }
+
+  /** [data-id-type=NUMBER_ID]: the types and their labels from the options; the number's placeholder follows the
+   * chosen type; a type that needs a nationality shows and enables the form's nationality field. */
   AUSM.idType = function (select) {
     var number = document.getElementById(select.getAttribute("data-id-type"));
     var form = select.form || document;
@@ -814,13 +844,111 @@
       var option = select.options[select.selectedIndex];
       if (number) number.placeholder = (option && option.getAttribute("data-placeholder")) || "请输入证件号码";
       if (natField) {
-        var passport = !!option && option.hasAttribute("data-nationality");
-        natField.hidden = !passport;
-        nat.disabled = !passport;
+        var needs = !!option && option.getAttribute("data-needs-nationality") === "1";
+        natField.hidden = !needs;
+        nat.disabled = !needs;
+        natField.querySelectorAll("input").forEach(function (i) { i.disabled = !needs; });
       }
     }
     select.addEventListener("change", update);
-    update();
+    AUSM.identityOptions().then(function (o) {
+      fillOptions(select, o.id_types.map(function (t) {
+        return { value: t.code, text: t.label, data: { placeholder: t.placeholder, "needs-nationality": t.needs_nationality ? "1" : "0" } };
+      }));
+      update();
+    }, function (err) {
+      AUSM.setFieldError(form, "id_type", "证件类型加载失败：" + AUSM.errorText(err));
+    });
+  };
+
+  /** select[data-nationalities]: every nationality, in pinyin order of its Chinese name. */
+  AUSM.nationalities = function (select) {
+    var collator = window.Intl && Intl.Collator ? new Intl.Collator("zh-CN") : null;
+    AUSM.identityOptions().then(function (o) {
+      var list = o.nationalities.slice();
+      if (collator) list.sort(function (a, b) { return collator.compare(a.name, b.name); });
+      fillOptions(select, list.map(function (c) {
+        return { value: c.code, text: c.name + "（" + c.code + "）", data: { search: (c.name + " " + c.name_en + " " + c.code).toLowerCase() } };
+      }), "请选择国籍");
+    });
+  };
+
+  /** input[data-filter-for=SELECT_ID]: typing narrows the select's options (by any word in their data-search or
+   * text) and chooses the first one left, so "冰岛", "iceland" or "ISL" picks 冰岛. */
+  AUSM.selectFilter = function (input) {
+    var select = document.getElementById(input.getAttribute("data-filter-for"));
+    var status = document.getElementById(input.getAttribute("aria-describedby") || "");
+    input.addEventListener("input", function () {
+      var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      var first = null, shown = 0;
+      Array.prototype.forEach.call(select.options, function (o) {
+        if (!o.value) return;
+        var hay = o.getAttribute("data-search") || o.text.toLowerCase();
+        var match = words.every(function (w) { return hay.indexOf(w) >= 0; });
+        o.hidden = !match;
+        if (match) { shown += 1; if (!first) first = o; }
+      });
+      if (words.length && first && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden || !select.value)) {
+        select.value = first.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      if (status) status.textContent = words.length ? (shown ? "找到 " + shown + " 个国家或地区" : "没有找到，请换个写法（中文名、英文名或三位字母代码）") : "";
+    });
+  };
+
+  /** [data-password-policy]: the policy's words as identity states them. */
+  AUSM.passwordPolicy = function (el) {
+    AUSM.identityOptions().then(function (o) { el.textContent = o.password_policy; });
+  };
+
+  /* --- field checks: the server's rules when a person leaves a field ------------------ */
+
+  /**
+   * input[data-check] (the field's name, or data-check="kind.field"): when its value changed and the person leaves
+   * it, POST /api/v1/field-checks with the fields named in data-check-with as context; the answer's message is
+   * shown at the field. Changing a context field checks again the fields that depend on it.
+   */
+  AUSM.fieldCheck = function (input) {
+    if (input._check) return input._check;
+    var form = input.form || input.closest("form");
+    var name = input.name;
+    var field = input.getAttribute("data-check") || name;
+    var withNames = (input.getAttribute("data-check-with") || "").split(",").filter(Boolean);
+    var seq = 0, checked = false;
+    function context() {
+      var out = {};
+      withNames.forEach(function (n) {
+        var c = form.elements[n];
+        if (!c) return;
+        if (c.type === "checkbox") { if (c.checked) out[n] = "1"; return; }
+        if (!c.disabled && c.value !== "") out[n] = c.type === "password" ? c.value : String(c.value).trim();
+      });
+      return out;
+    }
+    function run() {
+      var value = input.type === "password" ? input.value : String(input.value).trim();
+      if (!value) return Promise.resolve(null);
+      var mine = ++seq;
+      checked = true;
+      input.setAttribute("aria-busy", "true");
+      return AUSM.api("POST", "/api/v1/field-checks", { field: field, value: value, context: context() }).then(function (r) {
+        if (mine !== seq) return r;
+        input.removeAttribute("aria-busy");
+        AUSM.setFieldError(form, name, r.ok ? "" : r.message);
+        input.setAttribute("data-check-state", r.ok ? "ok" : "error");
+        return r;
+      }, function () {
+        input.removeAttribute("aria-busy");    // no answer: the submission will check
+        return null;
+      });
+    }
+    input.addEventListener("change", run);
+    withNames.forEach(function (n) {
+      var c = form.elements[n];
+      if (c && c.addEventListener) c.addEventListener("change", function () { if (checked) run(); });
+    });
+    input._check = { run: run };
+    return input._check;
   };
 
   /* --- automatic set-up ---------------------------------------------------------- */
@@ -828,6 +956,10 @@
   AUSM.ready(function () {
     document.querySelectorAll("[data-captcha]").forEach(AUSM.captcha);
     document.querySelectorAll("select[data-id-type]").forEach(AUSM.idType);
+    document.querySelectorAll("select[data-nationalities]").forEach(AUSM.nationalities);
+    document.querySelectorAll("input[data-filter-for]").forEach(AUSM.selectFilter);
+    document.querySelectorAll("[data-password-policy]").forEach(AUSM.passwordPolicy);
+    document.querySelectorAll("[data-check]").forEach(AUSM.fieldCheck);
     document.querySelectorAll("[data-sms]").forEach(AUSM.smsButton);
     document.querySelectorAll("[data-rare-for]").forEach(AUSM.rarePicker);
     document.querySelectorAll("[data-password-hint]").forEach(function (list) {

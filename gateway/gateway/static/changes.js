@@ -199,7 +199,7 @@
   function proofThumb(file, label) {
     if (!file || !file.url) return "";
     return '<button type="button" class="proof-thumb" data-zoom="' + esc(file.url) + '" data-label="' + esc(label) +
-      '" title="点击查看大图"><img src="' + esc(file.url) + '" alt="' + esc(label) + '"></button>';
+      '" title="点击查看大图" aria-label="查看大图：' + esc(label) + '"><img src="' + esc(file.url) + '" alt="' + esc(label) + '"></button>';
   }
 
   function renderBasic() {

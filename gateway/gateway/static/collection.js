@@ -588,7 +588,7 @@
     return '<div class="upload-card' + (file ? " has-file" : "") + '" data-slot="' + esc(slot) + '" data-testid="card-' + esc(slot) + '">' +
       '<div class="label">' + esc(title) + (options.required === false ? "" : '<span class="req" aria-hidden="true">*</span>') + "</div>" +
       '<div class="preview' + (photo ? " portrait" : "") + '">' + (file
-        ? '<button type="button" class="zoom" data-zoom="' + esc(file.url) + '" data-label="' + esc(title) + '" title="点击查看大图">' +
+        ? '<button type="button" class="zoom" data-zoom="' + esc(file.url) + '" data-label="' + esc(title) + '" title="点击查看大图" aria-label="查看大图：' + esc(title) + '">' +
           '<img src="' + esc(file.url) + '" alt="' + esc(title) + '" data-testid="preview-' + esc(slot) + '"></button>'
         : "<span>" + (photo ? "请上传近期免冠标准证件照" : "未上传") + "</span>") + "</div>" +
       '<div class="upload-meta small">' + (file

@@ -3,9 +3,6 @@
   var form = document.getElementById("forgot-form");
   AUSM.bindForm(form, {
     url: "/api/v1/password-resets",
-    validate: function (data) {
-      if (data.password !== data.password_confirm) return { password_confirm: "两次输入的新密码不一致" };
-    },
     transform: function (data) { data.phone = data.phone.replace(/[\s-]/g, ""); return data; },
     onSuccess: function () {
       form.hidden = true;

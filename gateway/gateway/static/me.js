@@ -30,6 +30,7 @@
     html += "<dt>注册时间</dt><dd>" + esc(AUSM.fmtTime(a.created_at)) + "</dd></dl>";
     profileBody.innerHTML = html;
     document.getElementById("current-phone").textContent = a.phone;
+    document.querySelectorAll("[data-current-phone]").forEach(function (el) { el.textContent = a.phone; });
     renderWechat(a);
   }
 
@@ -111,6 +112,21 @@
       phoneForm.reset();
       renderProfile(account);
       AUSM.showAlert(phoneForm, "手机号修改成功，新手机号码：" + account.phone, "success");
+    }
+  });
+
+  // Password change: the current password, the new one, the code sent to the registered phone.
+  var passwordForm = document.getElementById("password-form");
+  AUSM.bindForm(passwordForm, {
+    url: "/api/v1/me/password",
+    method: "PUT",
+    busyText: "保存中…",
+    onSuccess: function (r) {
+      passwordForm.reset();
+      var done = document.getElementById("password-changed");
+      done.textContent = "密码已修改，其他设备上的登录已全部退出；已短信告知手机号 " + (r.phone || "") + "。下次登录请使用新密码。";
+      done.hidden = false;
+      loadLogins();
     }
   });
 

@@ -41,7 +41,7 @@
   }
   function proofCell(q) {
     if (!q.proof || !q.proof.url) return '<span class="muted">—</span>';
-    return '<button type="button" class="proof-thumb" data-zoom="' + esc(q.proof.url) + '" data-label="证明材料" title="点击预览">' +
+    return '<button type="button" class="proof-thumb" data-zoom="' + esc(q.proof.url) + '" data-label="证明材料" title="点击预览" aria-label="查看大图：证明材料">' +
       '<img src="' + esc(q.proof.url) + '" alt="证明材料"></button>';
   }
   function reasonsOf(q) {

@@ -3,9 +3,6 @@
   var form = document.getElementById("register-form");
   AUSM.bindForm(form, {
     url: "/api/v1/accounts",
-    validate: function (data) {
-      if (data.password !== data.password_confirm) return { password_confirm: "两次输入的密码不一致" };
-    },
     transform: function (data) {
       data.phone = data.phone.replace(/[\s-]/g, "");
       if (data.id_type !== "foreign_passport") data.nationality = null;

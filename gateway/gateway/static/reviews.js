@@ -213,7 +213,7 @@
     return '<div class="photo-grid small">' + shown.map(function (i) {
       var f = i.file;
       return "<figure>" + (f
-        ? '<button type="button" data-zoom="' + esc(f.url) + '" data-label="' + esc(i.label) + '"><img src="' + esc(f.url) + '" alt="' +
+        ? '<button type="button" data-zoom="' + esc(f.url) + '" data-label="' + esc(i.label) + '" aria-label="查看大图：' + esc(i.label) + '"><img src="' + esc(f.url) + '" alt="' +
           esc(i.label) + '" data-testid="image-' + esc(i.testid || i.path) + '"></button>'
         : '<div class="center muted pad-y-50">未上传</div>') +
         "<figcaption>" + esc(i.label) + (f ? '<span class="small"> · ' + esc((f.width ? f.width + "×" + f.height + " · " : "") + C.fmtSize(f.size)) + "</span>" : "") +
@@ -744,7 +744,7 @@
       var reasons = t.reasons || {};
       var reasonText = Object.keys(reasons).map(function (k) { return reasons[k]; }).join("；");
       var proof = t.proof && t.proof.url
-        ? '<button type="button" class="rv-thumb" data-zoom="' + esc(t.proof.url) + '" data-label="调转证明材料" title="点击查看大图" data-testid="log-proof">' +
+        ? '<button type="button" class="rv-thumb" data-zoom="' + esc(t.proof.url) + '" data-label="调转证明材料" title="点击查看大图" aria-label="查看大图：调转证明材料" data-testid="log-proof">' +
           '<img src="' + esc(t.proof.url) + '" alt="调转证明材料"></button>' : '<span class="muted">—</span>';
       return '<tr data-log-id="' + esc(t.id) + '" data-testid="log-row">' +
         '<td data-testid="log-type">' + esc(t.reason_label) + "</td>" +

@@ -79,7 +79,7 @@
     ["id_front", "id_back", "id_handheld"].forEach(function (f) {
       var url = photos[f];
       html += "<figure>" + (url
-        ? '<button type="button" data-zoom="' + esc(url) + '" data-label="' + PHOTO_LABELS[f] + '"><img src="' + esc(url) + '" alt="' + PHOTO_LABELS[f] + '" data-testid="photo-' + f + '"></button>'
+        ? '<button type="button" data-zoom="' + esc(url) + '" data-label="' + PHOTO_LABELS[f] + '" aria-label="查看大图：' + PHOTO_LABELS[f] + '"><img src="' + esc(url) + '" alt="' + PHOTO_LABELS[f] + '" data-testid="photo-' + f + '"></button>'
         : '<div class="center muted pad-y-60">未上传</div>') +
         "<figcaption>" + PHOTO_LABELS[f] + "</figcaption></figure>";
     });

@@ -112,7 +112,7 @@
       var reasons = t.reasons || {};
       var reasonText = Object.keys(reasons).map(function (k) { return reasons[k]; }).join("；");
       var proof = t.proof && t.proof.url
-        ? '<button type="button" class="proof-thumb" data-zoom="' + esc(t.proof.url) + '" data-label="调转证明材料" title="点击预览" data-testid="transfer-proof-preview">' +
+        ? '<button type="button" class="proof-thumb" data-zoom="' + esc(t.proof.url) + '" data-label="调转证明材料" title="点击预览" aria-label="查看大图：调转证明材料" data-testid="transfer-proof-preview">' +
           '<img src="' + esc(t.proof.url) + '" alt="调转证明材料"></button>'
         : "—";
       return '<tr data-testid="transfer-row" data-id="' + esc(t.id) + '" data-status="' + esc(t.status) + '"><td>' + (i + 1) + "</td><td>" +
