@@ -7,6 +7,7 @@ cd "$ROOT"
 bash scripts/ensure-infra.sh postgres
 bash scripts/ensure-infra.sh rabbitmq
 bash scripts/ensure-infra.sh redis
+bash scripts/ensure-infra.sh ocr
 while read -r name package dbenv dbname; do
   bash scripts/ensure-infra.sh createdb "$dbname"
 done < <(python -m ausm_common.registry table)

@@ -7,11 +7,12 @@ cd "$ROOT"
 tier=${1:-all}
 export SANDBOX=true
 
-run_unit() { pytest -q tests/unit; }
+run_unit() { bash scripts/ensure-infra.sh ocr; pytest -q tests/unit; }
 run_integration() {
   bash scripts/ensure-infra.sh postgres
   bash scripts/ensure-infra.sh rabbitmq
   bash scripts/ensure-infra.sh redis
+  bash scripts/ensure-infra.sh ocr
   pytest -q -p no:cacheprovider tests/integration
 }
 run_e2e() {
@@ -19,6 +20,7 @@ run_e2e() {
   bash scripts/ensure-infra.sh rabbitmq
   bash scripts/ensure-infra.sh redis
   bash scripts/ensure-infra.sh chromium
+  bash scripts/ensure-infra.sh ocr
   pytest -q -p no:cacheprovider tests/e2e
 }
 run_fuzz() {   # a longer schemathesis campaign than the one in the e2e tier: more examples, same checks

@@ -184,7 +184,15 @@ class RealnameRequestOut(Schema):
     decided_at = fields.String(allow_none=True)
     applicant = fields.Dict()
     photos = fields.Dict()
+    id_photo_check = fields.Nested(lambda: IdPhotoCheckOut(), metadata={
+        "description": "online: the number read from the 人像面 (masked for the person, in full for the reviewer)"})
     history = fields.List(fields.Dict())
+
+
+class IdPhotoCheckOut(Schema):
+    check = fields.String(allow_none=True, metadata={"description": "match | mismatch | unreadable | not_applicable"})
+    read = fields.String(allow_none=True, metadata={"description": "the number read, when it counts"})
+    message = fields.String(allow_none=True)
 
 
 class RealnameStatusOut(Schema):

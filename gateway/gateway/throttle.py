@@ -18,6 +18,7 @@ THROTTLES = {
     "identity.send_sms_code": ("THROTTLE_SMS", "5/minute;30/hour"),
     "identity.send_account_sms_code": ("THROTTLE_SMS", "5/minute;30/hour"),
     "identity.change_password": ("THROTTLE_LOGIN", "20/minute;200/hour"),
+    "identity.check_id_photo": ("THROTTLE_OCR", "10/minute;60/hour"),
     "identity.login": ("THROTTLE_LOGIN", "20/minute;200/hour"),
     "identity.staff_login": ("THROTTLE_LOGIN", "20/minute;200/hour"),
 }

@@ -175,6 +175,17 @@ def submit_online_realname(form):
     return services.identity.submit_online_realname({**form, **keys})
 
 
+@blp.route("/me/realname/id-photo-check", methods=["POST"])
+@blp.response(200, S.IdPhotoCheckOut)
+@login_required()
+def check_id_photo():
+    """线上实名认证：选择证件人像面照片后立即识别证件号码并与注册信息比对（multipart 字段 id_front；不保存照片，不影响提交）"""
+    keys = store_incoming(current_caller()["id"], ("id_front",), "realname_photo")
+    if "id_front" not in keys:
+        raise ValidationFailed("UPLOAD_EMPTY", "请上传证件人像面照片", {"id_front": "请上传证件人像面照片"})
+    return services.identity.check_id_photo(keys["id_front"])
+
+
 @blp.route("/me/realname/alipay", methods=["POST"])
 @blp.response(200, S.RedirectOut)
 @login_required()

@@ -21,9 +21,11 @@
       methods.hidden = true;
     } else if (st.status === "pending") {
       var region = latest && latest.region_name ? "所选省市：" + latest.region_name : "所选省市";
+      var photo = latest && latest.id_photo_check;
       html = box("warn", "…", "<h2>线上实名认证审核中</h2>" +
         "<p>线上实名认证审核中（" + esc(region) + "），请耐心等待。" +
-        (latest && latest.submitted_at ? "提交时间：" + esc(AUSM.fmtTime(latest.submitted_at)) : "") + "</p>",
+        (latest && latest.submitted_at ? "提交时间：" + esc(AUSM.fmtTime(latest.submitted_at)) : "") + "</p>" +
+        (photo && photo.check === "mismatch" ? '<p class="alert alert-warn" data-testid="pending-id-photo-mismatch">' + esc(photo.message) + "</p>" : ""),
         "realname-pending");
       methods.hidden = true;
     } else {
@@ -102,6 +104,31 @@
 
   // Photos: checked and previewed by the upload slots (static/uploads.js), again before sending
   var form = document.getElementById("online-form");
+
+  // The 人像面's number, read as soon as the photo is picked: told at once, never a reason to refuse.
+  var front = document.getElementById("id_front");
+  var frontCheck = document.getElementById("id-photo-check");
+  var frontSeq = 0;
+  front.addEventListener("change", function () {
+    var file = front.files && front.files[0];
+    var mine = ++frontSeq;
+    frontCheck.hidden = true;
+    frontCheck.className = "id-photo-check";
+    if (!file) return;
+    var data = new FormData();
+    data.append("id_front", file);
+    frontCheck.hidden = false;
+    frontCheck.textContent = "正在识别证件号码…";
+    AUSM.upload("POST", "/api/v1/me/realname/id-photo-check", data).then(function (r) {
+      if (mine !== frontSeq) return;
+      frontCheck.hidden = !r.message;
+      frontCheck.textContent = r.message || "";
+      frontCheck.setAttribute("data-check", r.check || "");
+      frontCheck.classList.add(r.check === "match" ? "ok" : r.check === "mismatch" ? "warn" : "info");
+    }, function () {
+      if (mine === frontSeq) frontCheck.hidden = true;   // the photo's own problem is shown at its field
+    });
+  });
 
   AUSM.bindForm(form, {
     url: "/api/v1/me/realname/online",

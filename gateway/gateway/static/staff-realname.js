@@ -60,6 +60,17 @@
     });
   }
 
+  // What OCR read on the 人像面, beside the photo: a hint for the reviewer's own comparison, never a verdict.
+  var PHOTO_CHECKS = { match: ["badge-ok", "号码一致"], mismatch: ["badge-err", "号码不一致"], unreadable: ["badge-warn", "未能识别号码"],
+                       not_applicable: ["", "不识别号码"] };
+  function photoCheck(c) {
+    if (!c || !c.check) return "";
+    var look = PHOTO_CHECKS[c.check] || ["", c.check];
+    return '<div class="photo-check" data-testid="photo-check" data-check="' + esc(c.check) + '"><span class="badge ' + look[0] + '">' +
+      esc(look[1]) + "</span>" + (c.check === "mismatch" && c.read ? ' <span class="small">照片上为 <strong data-testid="photo-check-read">' +
+      esc(c.read) + "</strong></span>" : "") + "</div>";
+  }
+
   function renderDetail(r) {
     var a = r.applicant || {};
     var kv = [
@@ -81,7 +92,7 @@
       html += "<figure>" + (url
         ? '<button type="button" data-zoom="' + esc(url) + '" data-label="' + PHOTO_LABELS[f] + '" aria-label="查看大图：' + PHOTO_LABELS[f] + '"><img src="' + esc(url) + '" alt="' + PHOTO_LABELS[f] + '" data-testid="photo-' + f + '"></button>'
         : '<div class="center muted pad-y-60">未上传</div>') +
-        "<figcaption>" + PHOTO_LABELS[f] + "</figcaption></figure>";
+        "<figcaption>" + PHOTO_LABELS[f] + (f === "id_front" ? photoCheck(r.id_photo_check) : "") + "</figcaption></figure>";
     });
     html += "</div>";
 

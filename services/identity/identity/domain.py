@@ -106,6 +106,32 @@ def validate_id_number(id_type: str, raw: str | None, today: date) -> IdInfo:
     return IdInfo(id_type, number, None, None, None, "foreign_passport:" + number)
 
 
+# --- the number read from the ID photo (online real-name) -----------------------------------
+
+ID_PHOTO_CHECKS = {
+    "match": "照片上识别的证件号码与注册证件号码一致",
+    "mismatch": "照片上识别的证件号码与注册证件号码不一致",
+    "unreadable": "未能从照片上识别出证件号码，请人工核对",
+    "not_applicable": "该证件类型不识别号码，请人工核对",
+}
+
+
+def compare_read_id_number(id_type: str, registered: str, read: list[str] | None, today: date) -> tuple[str, str | None]:
+    """(check, the number that counts) for the numbers OCR read on an ID photo. Only a 居民身份证 is read. A read
+    number that is a valid ID number (format, date, region, check digit) and not the registered one is a
+    mismatch; a number with a wrong check digit is taken for a misreading, never as proof of a difference."""
+    if id_type != "mainland_id":
+        return "not_applicable", None
+    if read and registered in read:
+        return "match", registered
+    for number in read or ():
+        try:
+            return "mismatch", validate_id_number("mainland_id", number, today).id_number
+        except DomainError:
+            continue
+    return "unreadable", None
+
+
 MIN_AGE = 16
 
 

@@ -134,6 +134,8 @@ class RealnameRequest(Base):
     id_front_key: Mapped[str | None] = mapped_column(String(128))
     id_back_key: Mapped[str | None] = mapped_column(String(128))
     id_handheld_key: Mapped[str | None] = mapped_column(String(128))
+    id_number_check: Mapped[str | None] = mapped_column(String(16))   # match|mismatch|unreadable|not_applicable
+    id_number_read: Mapped[str | None] = mapped_column(String(32))    # what OCR read on the 人像面, when it counts
     state: Mapped[str | None] = mapped_column(String(64), unique=True)  # alipay authorisation state
     reason: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

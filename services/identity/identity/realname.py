@@ -7,7 +7,7 @@ from ausm_common.tokens import new_token
 from ausm_common.upload_policies import REALNAME_PHOTO
 from ausm_common.uploads import check_upload
 
-from . import domain
+from . import domain, ocr
 from .models import Account, RealnameRequest, ReviewLog
 
 PHOTO_FIELDS = {"id_front": "证件人像面照片", "id_back": "证件国徽面照片", "id_handheld": "手持证件人像面照片"}
@@ -39,14 +39,18 @@ def submit_online(session, store, account: Account, region_code: str, keys: dict
             key = keys.get(field)
             if not key or not key.startswith(f"incoming/{account.id}/"):
                 raise ValidationFailed("UPLOAD_EMPTY", f"请上传{label}", {field: f"请上传{label}"})
-            check_upload(store.get(key), PHOTO_POLICY, field=field, label=label)
+            data = store.get(key)
+            check_upload(data, PHOTO_POLICY, field=field, label=label)
+            if field == "id_front":
+                front = data
     except Exception:
         for key in keys.values():
             if key and key.startswith(f"incoming/{account.id}/"):
                 store.delete(key)
         raise
+    check, read = read_check(account, front, now.date())
     request = RealnameRequest(account_id=account.id, method="online", region_code=region_code,
-                              status="submitted", submitted_at=now,
+                              status="submitted", submitted_at=now, id_number_check=check, id_number_read=read,
                               **{f"{f}_key": keys[f] for f in PHOTO_FIELDS})
     account.realname_status = "pending"
     account.realname_method = "online"
@@ -54,6 +58,40 @@ def submit_online(session, store, account: Account, region_code: str, keys: dict
     session.add(request)
     session.flush()
     return request
+
+
+def read_check(account: Account, front: bytes, today, reader=ocr.read_id_numbers) -> tuple[str, str | None]:
+    """The number on the 人像面 against the account's: it informs the person and the reviewer, never refuses."""
+    if account.id_type != "mainland_id":
+        return "not_applicable", None
+    return domain.compare_read_id_number(account.id_type, account.id_number, reader(front), today)
+
+
+def check_id_photo(store, account: Account, key: str, today) -> dict:
+    """A 人像面 checked as soon as it is picked, before the submission: read, compared, and removed again."""
+    if not key or not key.startswith(f"incoming/{account.id}/"):
+        raise ValidationFailed("UPLOAD_EMPTY", "请上传证件人像面照片", {"id_front": "请上传证件人像面照片"})
+    try:
+        data = store.get(key)
+        check_upload(data, PHOTO_POLICY, field="id_front", label=PHOTO_FIELDS["id_front"])
+    finally:
+        store.delete(key)
+    return photo_check_view(*read_check(account, data, today))
+
+
+PERSON_MESSAGES = {
+    "match": "已识别照片上的证件号码，与您注册的证件号码一致。",
+    "mismatch": "照片上识别到的证件号码（{read}）与您注册的证件号码不一致。请确认上传的是本人证件的人像面；"
+                "如确认无误，仍可提交，由审核人员人工核对。",
+    "unreadable": "未能识别照片上的证件号码，请确认照片清晰、号码区完整且无遮挡、无反光；也可直接提交，由审核人员人工核对。",
+}
+
+
+def photo_check_view(check: str | None, read: str | None, full: bool = False) -> dict:
+    """What the person (the read number masked) or the reviewer (in full) is told of the photo's number."""
+    shown = read if full else domain.mask_id_number(read)
+    message = PERSON_MESSAGES.get(check, "").format(read=shown) if not full else domain.ID_PHOTO_CHECKS.get(check)
+    return {"check": check, "read": shown or None, "message": message or None}
 
 
 def start_alipay(session, alipay, account: Account, return_url: str, now) -> dict:
@@ -163,6 +201,8 @@ def request_view(request: RealnameRequest, account: Account | None = None, links
             "birth_date": account.birth_date.isoformat() if account.birth_date else None}
     if links:
         view["photos"] = links
+    if request.method == "online" and request.id_number_check:
+        view["id_photo_check"] = photo_check_view(request.id_number_check, request.id_number_read, full)
     return view
 
 

@@ -239,6 +239,13 @@ class IdentityService(kit.ServiceBase):
             return realname.request_view(request)
 
     @entrypoint
+    def check_id_photo(self, key):
+        """The 人像面's number read as soon as the photo is picked (it never blocks the submission)."""
+        with self.db.get_session() as session:
+            account = self._person(session)
+        return realname.check_id_photo(self.storage, account, key, self._now().date())
+
+    @entrypoint
     def start_alipay_realname(self, return_url):
         with self.db.get_session() as session:
             account = self._person(session, lock=True)
