@@ -878,18 +878,29 @@
   AUSM.selectFilter = function (input) {
     var select = document.getElementById(input.getAttribute("data-filter-for"));
     var status = document.getElementById(input.getAttribute("aria-describedby") || "");
+    // The best of the options left: its code typed in full, then a name that starts with what was typed.
+    function score(o, query) {
+      if (o.value.toLowerCase() === query) return 3;
+      var names = (o.getAttribute("data-search") || o.text.toLowerCase()).split(" ");
+      if (names[0].indexOf(query) === 0) return 2;
+      return (o.getAttribute("data-search") || "").indexOf(" " + query) >= 0 ? 1 : 0;
+    }
     input.addEventListener("input", function () {
-      var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
-      var first = null, shown = 0;
+      var query = input.value.trim().toLowerCase();
+      var words = query.split(/\s+/).filter(Boolean);
+      var best = null, bestScore = -1, shown = 0;
       Array.prototype.forEach.call(select.options, function (o) {
         if (!o.value) return;
         var hay = o.getAttribute("data-search") || o.text.toLowerCase();
         var match = words.every(function (w) { return hay.indexOf(w) >= 0; });
         o.hidden = !match;
-        if (match) { shown += 1; if (!first) first = o; }
+        if (!match) return;
+        shown += 1;
+        var sc = score(o, query);
+        if (sc > bestScore) { best = o; bestScore = sc; }
       });
-      if (words.length && first && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden || !select.value)) {
-        select.value = first.value;
+      if (words.length && best && select.value !== best.value) {
+        select.value = best.value;
         select.dispatchEvent(new Event("change", { bubbles: true }));
       }
       if (status) status.textContent = words.length ? (shown ? "找到 " + shown + " 个国家或地区" : "没有找到，请换个写法（中文名、英文名或三位字母代码）") : "";
