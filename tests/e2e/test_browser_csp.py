@@ -18,6 +18,19 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });"""
 
 
+# Buttons on screen whose accessible name would be empty: no aria-label(ledby), no text, no alt of a picture, no title.
+UNNAMED_BUTTONS = """Array.from(document.querySelectorAll("button, [role=button], input[type=image]"))
+  .filter(b => b.getClientRects().length)
+  .filter(b => {
+    const by = (b.getAttribute("aria-labelledby") || "").split(" ").map(id => document.getElementById(id))
+      .filter(Boolean).map(e => e.textContent).join("");
+    const pictures = Array.from(b.querySelectorAll("img[alt], [role=img][aria-label]"))
+      .map(i => i.getAttribute("alt") || i.getAttribute("aria-label")).join("");
+    return !((b.getAttribute("aria-label") || "") + by + b.textContent + pictures + (b.title || "") + (b.alt || "")).trim();
+  })
+  .map(b => location.pathname + " " + b.outerHTML.slice(0, 160))"""
+
+
 class Watch:
     """A page that remembers every policy violation (events and console reports) and every page's policy."""
 
@@ -25,6 +38,7 @@ class Watch:
         self.page = new_page(browser, stack)
         self.page.context.add_init_script(COLLECT)
         self.violations = []
+        self.unnamed = []
         self.policies = {}
         self.page.on("console", self._console)
         self.page.on("response", self._response)
@@ -38,8 +52,10 @@ class Watch:
             self.policies[urlparse(response.url).path] = response.headers.get("content-security-policy")
 
     def _collect(self):
-        """The events of the current document (the console reports cover documents already left)."""
+        """The events of the current document (the console reports cover documents already left), and its
+        buttons that have no accessible name (an image button needs one of its own)."""
         self.violations += self.page.evaluate("window.__csp ? window.__csp.splice(0) : []")
+        self.unnamed += self.page.evaluate(UNNAMED_BUTTONS)
 
     def visit(self, path):
         self._collect()
@@ -55,6 +71,7 @@ class Watch:
     def check(self):
         self.settle()
         assert self.violations == []
+        assert self.unnamed == []
         assert self.policies and all(p and "script-src 'self'" in p for p in self.policies.values()), self.policies
 
 
@@ -69,14 +86,31 @@ def test_the_watch_sees_a_violation(browser, stack):
     watch.page.context.close()
 
 
+def test_the_watch_sees_a_button_without_a_name(browser, stack):
+    watch = Watch(browser, stack)
+    watch.visit("/help")
+    watch.page.evaluate("document.body.insertAdjacentHTML('beforeend', '<button type=\"button\"><img src=\"/favicon.ico\"></button>')")
+    watch.settle()
+    assert len(watch.unnamed) == 1 and "/help" in watch.unnamed[0]
+    watch.page.context.close()
+
+
 def test_pages_anonymous(browser, stack):
     watch = Watch(browser, stack)
     for path in ("/", "/login", "/register", "/forgot-password", "/help", "/staff/login",
                  "/wechat/callback?state=unknown&code=x"):
         watch.visit(path)
+    watch.page.goto("/no/such/page")                            # the error page, in the layout
+    watch.settle()
+    expect(watch.page.get_by_test_id("error-page")).to_be_visible()
     watch.visit("/register")
     watch.page.get_by_test_id("id_type").select_option("foreign_passport")
     expect(watch.page.get_by_test_id("nationality")).to_be_visible()
+    watch.page.get_by_test_id("nationality-search").fill("冰岛")
+    expect(watch.page.get_by_test_id("nationality")).to_have_value("ISL")
+    watch.page.get_by_test_id("id_number").fill("!")
+    watch.page.get_by_test_id("id_number").press("Tab")         # a field check's message at its field
+    expect(watch.page.locator(".field-error[data-for='id_number']")).not_to_be_empty()
     watch.page.get_by_test_id("rare-button").click()
     expect(watch.page.get_by_test_id("rare-panel")).to_be_visible()
     watch.visit("/")
@@ -120,6 +154,10 @@ def test_pages_as_a_person(browser, stack, tmp_path):
     expect(watch.page.get_by_test_id("realname-result-ok")).to_be_visible()
     for path in ("/realname", "/me", "/collection", "/changes", "/transfers", "/qualifications", "/archive", "/help"):
         watch.visit(path)
+    watch.visit("/me#change-password")
+    watch.page.get_by_test_id("password-form").get_by_test_id("password").fill("short")
+    watch.page.get_by_test_id("password-form").get_by_test_id("password").press("Tab")
+    expect(watch.page.locator("#password-form .field-error[data-for='password']")).to_contain_text("至少8位")
     watch.visit("/collection")
     expect(watch.page.get_by_test_id("panel-notice")).to_be_visible()
     watch.page.get_by_test_id("scope-accountant").click()
