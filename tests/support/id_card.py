@@ -22,8 +22,9 @@ def _font(names, size):
 
 
 def id_card_front(number: str, name: str = "陈静", width: int = 1012, seed: int = 3, rotate: float = 0.0,
-                  blur: float = 0.0, quality: int = 88) -> bytes:
-    """JPEG bytes of a card whose 公民身份号码 is `number`."""
+                  blur: float = 0.0, quality: int = 88, on_table: bool = False) -> bytes:
+    """JPEG bytes of a card whose 公民身份号码 is `number`; `on_table`: photographed lying on a darker surface
+    with room around it, not filling the picture."""
     rng = random.Random(seed)
     height = round(width * 54 / 85.6)
     card = Image.new("RGB", (width, height), (236, 242, 246))
@@ -46,6 +47,10 @@ def id_card_front(number: str, name: str = "陈静", width: int = 1012, seed: in
     draw.text((290 * s, 512 * s), number, fill=(15, 15, 15), font=_font(DIGIT_FONTS, int(44 * s)))
     if rotate:
         card = card.rotate(rotate, expand=True, fillcolor=(255, 255, 255))
+    if on_table:
+        table = Image.new("RGB", (round(card.width * 1.5), round(card.height * 1.9)), (120, 96, 70))
+        table.paste(card, (card.width // 5, card.height // 5))
+        card = table
     if blur:
         card = card.filter(ImageFilter.GaussianBlur(blur))
     buffer = io.BytesIO()

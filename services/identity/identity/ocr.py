@@ -13,26 +13,30 @@ import time
 
 from PIL import Image, ImageOps
 
+from .domain import mod11_2_check
+
 log = logging.getLogger(__name__)
 
 # The whole reading stays well inside an RPC's time (RPC_TIMEOUT, 10 s): a clear card takes about half a second;
 # a photo the engine cannot make sense of is given up on, not waited for.
 BUDGET_SECONDS = 4.0
-WORK_WIDTH = 1400                 # pixels across the card the engine reads best at (digits ~40 px high)
 _DIGITS = "-c tessedit_char_whitelist=0123456789X"
-# Whole card, sparse text; then the lower part (where the number is printed) as one block.
-PASSES = (("whole", f"--psm 11 {_DIGITS}"), ("bottom", f"--psm 6 {_DIGITS}"))
+# (top of the part read as a fraction of the height, width to read it at, page segmentation). The number is
+# printed low on the card, so a card filling the photo is read there first, as one block; then the whole photo,
+# sparse text (a card lying somewhere in a larger photo) at two scales.
+PASSES = ((0.55, 1400, 6), (0.0, 1000, 11), (0.0, 1400, 11))
 _CANDIDATE = re.compile(r"\d{17}[\dX]")
 _RUN = re.compile(r"[\dX]{18,}")
 MAX_RUN = 24
 
 
 def _prepared(data: bytes) -> Image.Image:
-    image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
-    image = ImageOps.autocontrast(image.convert("L"))
-    if image.width != WORK_WIDTH:
-        image = image.resize((WORK_WIDTH, max(1, round(image.height * WORK_WIDTH / image.width))), Image.LANCZOS)
-    return image
+    return ImageOps.autocontrast(ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("L"))
+
+
+def _part(image: Image.Image, top: float, width: int) -> Image.Image:
+    part = image.crop((0, int(image.height * top), image.width, image.height)) if top else image
+    return part.resize((width, max(1, round(part.height * width / part.width))), Image.LANCZOS)
 
 
 def candidates_in(text: str) -> list[str]:
@@ -58,15 +62,15 @@ def read_id_numbers(data: bytes, engine=None) -> list[str] | None:
     try:
         image = _prepared(data)
         found: list[str] = []
-        for name, config in PASSES:
+        for top, width, psm in PASSES:
             left = deadline - time.monotonic()
             if left < 0.5:
                 break
-            part = image if name == "whole" else image.crop((0, image.height * 55 // 100, image.width, image.height))
-            text = engine.image_to_string(part, lang="eng", config=config, timeout=left)
+            text = engine.image_to_string(_part(image, top, width), lang="eng", config=f"--psm {psm} {_DIGITS}",
+                                          timeout=left)
             found += [c for c in candidates_in(text) if c not in found]
-            if found:
-                break
+            if any(mod11_2_check(c[:17]) == c[17] for c in found):
+                break           # a number that checks out: further passes would only slow the answer
         return found
     except Exception:      # noqa: BLE001 - no engine, a timeout, an image it cannot take: nothing read
         log.warning("ID photo OCR did not run", exc_info=True)
