@@ -107,10 +107,8 @@ def test_an_unknown_address_shows_the_error_page_with_a_way_home(page, stack):
 
 
 def test_a_failed_login_says_it_once_without_a_relogin_link_to_itself(page, stack):
-    person = new_person()
-    assert register(Browser(stack), person).status_code == 201
     page.goto("/login")
-    page.get_by_test_id("login").fill(person["id_number"])
+    page.get_by_test_id("login").fill(mainland_id())            # unknown or wrong password: the same answer
     page.get_by_test_id("password").fill("Wrong#2025x")
     fill_captcha(page, stack)
     page.get_by_test_id("login-submit").click()
@@ -137,8 +135,13 @@ def test_the_id_photos_number_is_compared_for_the_person_and_the_reviewer(page, 
     told = page.get_by_test_id("id-photo-check")                 # at once, before submitting
     expect(told).to_contain_text("不一致")
     expect(told).to_contain_text(theirs[-4:])
-    page.get_by_test_id("online-submit").click()                 # never refused for it
+    page.get_by_test_id("online-submit").click()                 # never refused for it, nor held up
     expect(page.get_by_test_id("realname-pending")).to_be_visible()
+    for _ in range(60):                                          # read again once submitted, for the reviewer
+        if page.request.get("/api/v1/me/realname").json()["latest"]["id_photo_check"]["check"] != "reading":
+            break
+        page.wait_for_timeout(300)
+    page.reload()
     expect(page.get_by_test_id("pending-id-photo-mismatch")).to_contain_text("不一致")
 
     reviewer = new_page(browser, stack)

@@ -1,4 +1,6 @@
 """修改密码, the options, the field checks and the ID photo's number, over real RabbitMQ, PostgreSQL and S3."""
+import time
+
 import pytest
 
 from ausm_common.errors import AppError, NotAuthenticated
@@ -7,6 +9,17 @@ from tests.support.id_card import id_card_front
 from tests.support.people import PASSWORD, mainland_id
 
 NEW = "Xinmima#2026"
+
+
+def photo_check(rpc, person, timeout=20):
+    """The submitted 人像面's number is read after the submission (identity's own event): wait for it."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        latest = rpc.as_caller(person).identity.realname_status()["latest"]
+        if latest["id_photo_check"]["check"] != "reading":
+            return latest["id_photo_check"]
+        time.sleep(0.3)
+    pytest.fail("the ID photo was not read")
 
 
 def change(rpc, person, current=PASSWORD, new=NEW, code=None, client="it-home"):
@@ -97,7 +110,8 @@ def test_the_id_photos_number_is_told_at_once_and_kept_for_the_reviewer(rpc, db,
     assert not store.exists(key)                     # read, then removed: nothing kept before submitting
     request = rpc.as_caller(person).identity.submit_online_realname(
         {"region_code": "330000", **upload_photos(store, account["id"], front=id_card_front(theirs))})
-    assert request["status"] == "submitted" and request["id_photo_check"]["check"] == "mismatch"   # never refused
+    assert request["status"] == "submitted" and request["id_photo_check"]["check"] == "reading"   # never waited for
+    assert photo_check(rpc, person)["check"] == "mismatch"
     detail = rpc.as_caller(staff_login(rpc, db, "330000")).identity.get_realname_request(request["id"])
     assert detail["id_photo_check"] == {"check": "mismatch", "read": theirs,
                                         "message": "照片上识别的证件号码与注册证件号码不一致"}
@@ -108,4 +122,6 @@ def test_the_own_card_matches(rpc, store):
     person = caller_for(rpc, login(rpc, data["id_number"])["token"])
     request = rpc.as_caller(person).identity.submit_online_realname(
         {"region_code": "330000", **upload_photos(store, account["id"], front=id_card_front(data["id_number"]))})
-    assert request["id_photo_check"]["check"] == "match"
+    assert request["status"] == "submitted" and photo_check(rpc, person) == {
+        "check": "match", "read": data["id_number"][:3] + "*****" + data["id_number"][-4:],
+        "message": "已识别照片上的证件号码，与您注册的证件号码一致。"}

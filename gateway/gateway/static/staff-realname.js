@@ -62,7 +62,7 @@
 
   // What OCR read on the 人像面, beside the photo: a hint for the reviewer's own comparison, never a verdict.
   var PHOTO_CHECKS = { match: ["badge-ok", "号码一致"], mismatch: ["badge-err", "号码不一致"], unreadable: ["badge-warn", "未能识别号码"],
-                       not_applicable: ["", "不识别号码"] };
+                       not_applicable: ["", "不识别号码"], reading: ["", "号码识别中，稍后刷新查看"] };
   function photoCheck(c) {
     if (!c || !c.check) return "";
     var look = PHOTO_CHECKS[c.check] || ["", c.check];

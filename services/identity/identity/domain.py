@@ -113,6 +113,7 @@ ID_PHOTO_CHECKS = {
     "mismatch": "照片上识别的证件号码与注册证件号码不一致",
     "unreadable": "未能从照片上识别出证件号码，请人工核对",
     "not_applicable": "该证件类型不识别号码，请人工核对",
+    "reading": "正在识别照片上的证件号码",
 }
 
 

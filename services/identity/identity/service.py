@@ -6,7 +6,7 @@ from ausm_common.config import file_link_secret
 from ausm_common.errors import Forbidden, NotAuthenticated, not_found
 from ausm_common.outbox import record_event
 from ausm_common import service as kit
-from ausm_common.service import entrypoint, load, sandbox_only
+from ausm_common.service import entrypoint, handle_event, load, sandbox_only
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link, token_hash
 
@@ -28,6 +28,7 @@ class Providers(DependencyProvider):
         self.dummy_hash = self.hasher.hash("not-a-real-password")
         self.sms_secret = auth.server_secret(config, "SMS_CODE_SECRET")
         self.login_secret = auth.server_secret(config, "SECRET_KEY")
+        self.sms_per_client_daily = int(config.get("SMS_CLIENT_DAILY_LIMIT") or auth.SMS_PER_CLIENT_DAILY)
 
     def get_dependency(self, worker_ctx):
         return self
@@ -65,7 +66,8 @@ class IdentityService(kit.ServiceBase):
         phone = domain.normalize_phone(data["phone"])
         with self.db.get_session() as session:
             return auth.send_sms_code(session, self.providers.sms, self.providers.sms_secret, phone,
-                                      data["purpose"], data["client"], self._now())
+                                      data["purpose"], data["client"], self._now(),
+                                      self.providers.sms_per_client_daily)
 
     @entrypoint(sensitive=("code",))
     def verify_sms_code(self, phone, purpose, code):
@@ -168,7 +170,8 @@ class IdentityService(kit.ServiceBase):
         with self.db.get_session() as session:
             phone = self._person(session).phone
             return auth.send_sms_code(session, self.providers.sms, self.providers.sms_secret, phone,
-                                      data["purpose"], data["client"], self._now())
+                                      data["purpose"], data["client"], self._now(),
+                                      self.providers.sms_per_client_daily)
 
     @entrypoint(sensitive=("data",))
     def change_password(self, data):
@@ -236,7 +239,13 @@ class IdentityService(kit.ServiceBase):
             account = self._person(session, lock=True)
             request = realname.submit_online(session, self.storage, account, data["region_code"], keys,
                                              self._now())
+            record_event(session, Outbox, "realname_submitted", {"request_id": request.id})
             return realname.request_view(request)
+
+    @handle_event("identity", "realname_submitted")
+    def handle_realname_submitted(self, session, event):
+        """The 人像面's number, read once the submission is in (never holding it up)."""
+        realname.record_photo_check(session, self.storage, event["request_id"], self._now().date())
 
     @entrypoint
     def check_id_photo(self, key):
