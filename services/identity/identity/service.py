@@ -27,8 +27,8 @@ class Providers(DependencyProvider):
         self.hasher = accounts.password_hasher(config)
         self.dummy_hash = self.hasher.hash("not-a-real-password")
         self.sms_secret = auth.server_secret(config, "SMS_CODE_SECRET")
+        self.sms_per_client_daily = int(config.get("SMS_PER_CLIENT_DAILY") or auth.SMS_PER_CLIENT_DAILY)
         self.login_secret = auth.server_secret(config, "SECRET_KEY")
-        self.sms_per_client_daily = int(config.get("SMS_CLIENT_DAILY_LIMIT") or auth.SMS_PER_CLIENT_DAILY)
 
     def get_dependency(self, worker_ctx):
         return self
@@ -67,7 +67,7 @@ class IdentityService(kit.ServiceBase):
         with self.db.get_session() as session:
             return auth.send_sms_code(session, self.providers.sms, self.providers.sms_secret, phone,
                                       data["purpose"], data["client"], self._now(),
-                                      self.providers.sms_per_client_daily)
+                                      per_client_daily=self.providers.sms_per_client_daily)
 
     @entrypoint(sensitive=("code",))
     def verify_sms_code(self, phone, purpose, code):
@@ -171,7 +171,7 @@ class IdentityService(kit.ServiceBase):
             phone = self._person(session).phone
             return auth.send_sms_code(session, self.providers.sms, self.providers.sms_secret, phone,
                                       data["purpose"], data["client"], self._now(),
-                                      self.providers.sms_per_client_daily)
+                                      per_client_daily=self.providers.sms_per_client_daily)
 
     @entrypoint(sensitive=("data",))
     def change_password(self, data):
