@@ -106,6 +106,7 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
                "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8192",
                # every test client is 127.0.0.1: the per-address throttles are tested on their own (test_throttle)
                "THROTTLE_CAPTCHA": "100000/minute", "THROTTLE_SMS": "100000/minute", "THROTTLE_LOGIN": "100000/minute",
+               "SMS_PER_CLIENT_DAILY": "100000",
                **(extra_env or {})}
         seed(env)
         subprocess.run([sys.executable, "-m", "ausm_common.topology"], env=env, check=True, capture_output=True)

@@ -71,7 +71,8 @@ def _latest_code(session, phone, purpose):
                            .order_by(SmsCode.created_at.desc()).limit(1).with_for_update()).first()
 
 
-def send_sms_code(session, sms, secret: bytes, phone: str, purpose: str, client: str, now) -> dict:
+def send_sms_code(session, sms, secret: bytes, phone: str, purpose: str, client: str, now,
+                  per_client_daily: int = SMS_PER_CLIENT_DAILY) -> dict:
     """Cooldown and daily caps are read and the new code written under locks on the phone, then on the network
     (always in that order), held to the commit: concurrent requests are counted one after another, even for a
     phone that never had a code (no row to lock yet)."""
@@ -84,7 +85,7 @@ def send_sms_code(session, sms, secret: bytes, phone: str, purpose: str, client:
     advisory_xact_lock(session, "sms-client", client)
     by_client = session.scalar(select(func.count()).select_from(SmsCode)
                                .where(SmsCode.client == client, SmsCode.created_at >= day_start))
-    if by_client >= SMS_PER_CLIENT_DAILY:
+    if by_client >= per_client_daily:
         raise TooManyRequests("SMS_CLIENT_LIMIT", "当前网络今日获取验证码次数过多，请明日再试")
     code = domain.generate_sms_code()
     salt = secrets.token_hex(8)

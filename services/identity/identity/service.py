@@ -27,6 +27,7 @@ class Providers(DependencyProvider):
         self.hasher = accounts.password_hasher(config)
         self.dummy_hash = self.hasher.hash("not-a-real-password")
         self.sms_secret = auth.server_secret(config, "SMS_CODE_SECRET")
+        self.sms_per_client_daily = int(config.get("SMS_PER_CLIENT_DAILY") or auth.SMS_PER_CLIENT_DAILY)
         self.login_secret = auth.server_secret(config, "SECRET_KEY")
 
     def get_dependency(self, worker_ctx):
@@ -65,7 +66,8 @@ class IdentityService(kit.ServiceBase):
         phone = domain.normalize_phone(data["phone"])
         with self.db.get_session() as session:
             return auth.send_sms_code(session, self.providers.sms, self.providers.sms_secret, phone,
-                                      data["purpose"], data["client"], self._now())
+                                      data["purpose"], data["client"], self._now(),
+                                      per_client_daily=self.providers.sms_per_client_daily)
 
     @entrypoint(sensitive=("code",))
     def verify_sms_code(self, phone, purpose, code):
