@@ -18,10 +18,13 @@ import threading
 import time
 import uuid
 
+import amqp.exceptions
 import kombu
-from kombu import Connection, Exchange, Queue
+import kombu.serialization
+from kombu import Exchange, Queue
 from nameko.exceptions import RpcTimeout, UnknownService, deserialize
 
+from . import wire
 from .context import CALLER_HEADER, REQUEST_ID_HEADER, VIA_HEADER, service_token, sign
 
 log = logging.getLogger(__name__)
@@ -30,7 +33,7 @@ RPC_EXCHANGE = "nameko-rpc"
 HEADER_PREFIX = "nameko"
 REPLY_QUEUE_TTL_MS = 300_000
 KNOWN_QUEUE_TTL = 30.0
-CONNECTION_ERRORS = (OSError, kombu.exceptions.OperationalError, ConnectionError)
+CONNECTION_ERRORS = (OSError, kombu.exceptions.OperationalError, ConnectionError, amqp.exceptions.AMQPError)
 
 
 class _Pending:
@@ -56,7 +59,7 @@ class RpcClient:
         self._ready = threading.Event()
         self._closed = False
         self._publisher = None
-        self._producer = None
+        self._channel = None
         self._known: dict[str, float] = {}
         self._listener = None
         self._ids = itertools.count()
@@ -76,7 +79,7 @@ class RpcClient:
     def _listen(self):
         while not self._closed:
             try:
-                with Connection(self.amqp_uri, heartbeat=30, connect_timeout=5) as conn:
+                with wire.connection(self.amqp_uri, heartbeat=30, connect_timeout=5) as conn:
                     conn.ensure_connection(max_retries=1)
                     with conn.Consumer(self._reply_queue, callbacks=[self._on_reply], accept=["json"],
                                        no_ack=True):
@@ -99,12 +102,12 @@ class RpcClient:
             pending.event.set()
 
     # --- the request side: one publishing connection, shared under a lock ----------------------
-    def _producer_locked(self):
-        if self._producer is None:
-            self._publisher = Connection(self.amqp_uri, connect_timeout=5)
+    def _channel_locked(self):
+        if self._channel is None:
+            self._publisher = wire.connection(self.amqp_uri, connect_timeout=5)
             self._publisher.ensure_connection(max_retries=1)
-            self._producer = self._publisher.Producer(serializer="json")
-        return self._producer
+            self._channel = self._publisher.default_channel
+        return self._channel
 
     def _reset_publisher_locked(self):
         if self._publisher is not None:
@@ -112,7 +115,7 @@ class RpcClient:
                 self._publisher.release()
             except Exception:
                 pass
-        self._publisher = self._producer = None
+        self._publisher = self._channel = None
 
     def _check_service_locked(self, service: str):
         """Fail fast for a service whose queue was never declared (nothing would ever answer)."""
@@ -133,15 +136,18 @@ class RpcClient:
         self._known[service] = time.monotonic()
 
     def _publish(self, service, method, body, headers, correlation_id, timeout):
+        """The request as nameko's proxy sends it (content type, encoding and JSON as kombu's Producer would),
+        written straight to the channel: transient, expiring with the call's timeout (AMQP counts milliseconds)."""
+        content_type, encoding, data = kombu.serialization.dumps(body, "json")
+        properties = {"delivery_mode": 1, "reply_to": self._reply_key, "correlation_id": correlation_id,
+                      "expiration": str(int(timeout * 1000))}
         with self._publish_lock:
             for attempt in (1, 2):
                 try:
-                    producer = self._producer_locked()
+                    channel = self._channel_locked()
                     self._check_service_locked(service)
-                    producer.publish(body, exchange=self.exchange, routing_key=f"{service}.{method}",
-                                     reply_to=self._reply_key, correlation_id=correlation_id, headers=headers,
-                                     expiration=timeout, delivery_mode=1, serializer="json",
-                                     retry=False)
+                    message = channel.prepare_message(data, 0, content_type, encoding, headers, properties)
+                    channel.basic_publish(message, exchange=RPC_EXCHANGE, routing_key=f"{service}.{method}")
                     return
                 except UnknownService:
                     raise

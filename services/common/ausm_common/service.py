@@ -25,11 +25,9 @@ from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher, event_handler
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 from nameko.timer import timer
 from marshmallow import ValidationError
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import text
 
 from . import events, outbox
 from .clock import ClockProvider
@@ -39,6 +37,7 @@ from .db import Database
 from .errors import (AppError, DomainError, Forbidden, InternalError, ProviderUnavailable, Unavailable,
                      as_app_error, schema_errors)
 from .rpc import ServiceRpc, forwarded_context, shared_client
+from .rpc_server import rpc
 
 log = logging.getLogger(__name__)
 
@@ -148,10 +147,9 @@ class ServiceBase:
     dispatch = EventDispatcher()
 
     # --- health ------------------------------------------------------------------------------
-    @rpc
+    @entrypoint
     def ping(self):
-        with self.db.get_session() as session:
-            session.execute(text("SELECT 1"))
+        self.db.ping()
         return {"ok": True, "service": self.name}
 
     # --- events out: the outbox relay -------------------------------------------------------------
