@@ -40,10 +40,11 @@ def create_app(test_config: dict | None = None) -> Flask:
                                              name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import errors, files, health, pages, pages_profile
+    from . import cache, errors, files, health, pages, pages_profile
     from .api import identity, profile
     from .auth import check_csrf, ensure_csrf_cookie
 
+    cache.init_app(app)
     api = Api(app)
     api.register_blueprint(identity.blp)
     api.register_blueprint(profile.blp)

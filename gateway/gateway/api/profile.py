@@ -6,7 +6,8 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from ausm_common.errors import ValidationFailed, schema_errors
 
 from ..auth import current_caller, login_required
-from ..rpc import services
+from ..cache import reference_data
+from ..rpc import gateway_services, services
 from ..uploads import store_incoming
 
 blp = Blueprint("profile", __name__, url_prefix="/api/v1", description="信息采集、审核与会计管理部门")
@@ -56,15 +57,17 @@ class ReviewQuery(Loose):
 
 
 @blp.route("/departments")
+@reference_data("profile", "departments", ttl=300)
 def list_departments():
     """会计管理部门：不带 parent 时列出省级，带 parent 时列出其下级"""
-    return services.profile.list_departments(request.args.get("parent") or None)
+    return gateway_services.profile.list_departments(request.args.get("parent") or None)
 
 
 @blp.route("/collection/options")
+@reference_data("profile", "collection_options", ttl=300)
 def collection_options():
     """采集页面的选项：采集范围、学历、学位、政治面貌、民族、单位类型、所属行业、会计岗位、会计专业职务"""
-    return services.profile.collection_options()
+    return gateway_services.profile.collection_options()
 
 
 @blp.route("/employers/<credit_code>")
