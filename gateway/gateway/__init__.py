@@ -5,6 +5,7 @@ import warnings
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 from flask import Flask  # noqa: E402
+from flask.sessions import SecureCookieSessionInterface  # noqa: E402
 from flask_smorest import Api  # noqa: E402
 
 from ausm_common.config import amqp_uri, env, env_bool, env_int, sandbox_enabled  # noqa: E402
@@ -12,8 +13,21 @@ from ausm_common.rpc import RpcClient  # noqa: E402
 from ausm_common.storage import ObjectStore  # noqa: E402
 
 
+class NoFlaskSession(SecureCookieSessionInterface):
+    """The gateway keeps no Flask session (sign-in has its own cookies and tokens, auth.py). With SECRET_KEY set,
+    Flask would still build a signing serializer for every request; this opens none. Writing to `flask.session`
+    fails loudly (NullSession)."""
+
+    def open_session(self, app, request):
+        return None
+
+    def save_session(self, app, session, response):
+        return None
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
+    app.session_interface = NoFlaskSession()
     app.config.update(
         SECRET_KEY=env("SECRET_KEY", "dev-only-secret-change-me"),
         AMQP_URI=amqp_uri(),
@@ -61,8 +75,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        for name, value in cache.SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
         return response
 
     return app

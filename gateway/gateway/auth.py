@@ -94,7 +94,7 @@ def clear_session_cookie(response):
 def ensure_csrf_cookie(response):
     """Every page and API answer carries a CSRF cookie that scripts can read and echo, but shared reference data
     (cache.py), which may be kept by a shared cache and must not hand one browser's cookie to another."""
-    if not request.cookies.get(CSRF_COOKIE) and not is_reference(response):
+    if not is_reference(response) and not request.cookies.get(CSRF_COOKIE):
         response.set_cookie(CSRF_COOKIE, secrets.token_urlsafe(24), httponly=False, samesite="Lax",
                             secure=current_app.config["COOKIE_SECURE"], path="/")
     return response

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 EVENT_TYPE = "reference_data_changed"
 CACHE_CONTROL = "public, no-cache"
+SECURITY_HEADERS = (("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"))
 MAX_ENTRIES = 4096          # bounds memory whatever query strings clients send
 RECONNECT_DELAY = 1.0
 
@@ -54,6 +55,11 @@ class Entry:
     body: bytes
     etag: str
     expires_at: float
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        # the gateway's security headers too, so its after_request hook finds them set
+        return [("ETag", f'"{self.etag}"'), ("Cache-Control", CACHE_CONTROL), *SECURITY_HEADERS]
 
 
 def etag_of(body: bytes) -> str:
@@ -192,7 +198,11 @@ def init_app(app):
 
 
 def _request_key():
-    return request.path, tuple(sorted(request.args.items(multi=True)))
+    """The path and the query, parameters in sorted order (`?a=1&b=2` and `?b=2&a=1` are one entry)."""
+    query = request.query_string
+    if b"&" in query:
+        return request.path, tuple(sorted(request.args.items(multi=True)))
+    return request.path, query
 
 
 def reference_data(service: str, kind: str, ttl: float = 300):
@@ -218,13 +228,11 @@ def reference_data(service: str, kind: str, ttl: float = 300):
 
 
 def respond(entry: Entry):
-    app = current_app
-    if request.if_none_match.contains_weak(entry.etag):
-        response = app.response_class(status=304)
+    response_class = current_app.response_class
+    if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains_weak(entry.etag):
+        response = response_class(status=304, headers=entry.headers)
     else:
-        response = app.response_class(entry.body, mimetype="application/json")
-    response.set_etag(entry.etag)
-    response.headers["Cache-Control"] = CACHE_CONTROL
+        response = response_class(entry.body, headers=entry.headers, content_type="application/json")
     response.is_reference = True
     return response
 
