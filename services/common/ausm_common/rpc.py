@@ -42,6 +42,7 @@ RPC_EXCHANGE = "nameko-rpc"
 HEADER_PREFIX = "nameko"
 REPLY_QUEUE_TTL_MS = 300_000
 KNOWN_QUEUE_TTL = 30.0
+REPLY_CONTENT_TYPES = {"application/json"}
 CONNECTION_ERRORS = (OSError, kombu.exceptions.OperationalError, ConnectionError, amqp.exceptions.AMQPError)
 
 
@@ -84,8 +85,9 @@ class RpcClient:
         connection = wire.connection(self.amqp_uri, connect_timeout=5)
         try:
             connection.ensure_connection(max_retries=1)
-            connection.Consumer(self._reply_queue, callbacks=[self._on_reply], accept=["json"],
-                                no_ack=True).consume()
+            channel = connection.default_channel
+            self._reply_queue(channel).declare()
+            channel.basic_consume(self._reply_queue.name, no_ack=True, callback=self._on_raw_reply)
         except Exception:
             connection.release()
             raise
@@ -161,6 +163,13 @@ class RpcClient:
             if other is not exclude and other.body is None and other.event is not None:
                 other.event.set()
                 return
+
+    def _on_raw_reply(self, message):
+        """A reply as py-amqp hands it over (kombu's Message wrapper is not needed to read a body)."""
+        properties = message.properties
+        body = kombu.serialization.loads(message.body, properties.get("content_type"),
+                                         properties.get("content_encoding"), accept=REPLY_CONTENT_TYPES)
+        self._on_reply(body, message)
 
     def _on_reply(self, body, message):
         pending = self._pending.get(message.properties.get("correlation_id"))

@@ -22,7 +22,7 @@ import time
 import uuid
 
 from nameko.dependency_providers import Config
-from nameko.events import EventDispatcher, event_handler
+from nameko.events import event_handler
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
@@ -144,7 +144,7 @@ class ServiceBase:
     clock = ClockProvider()
     caller = Caller()
     services = ServiceCalls()
-    dispatch = EventDispatcher()
+    dispatch = outbox.EventDispatcher()
 
     # --- health ------------------------------------------------------------------------------
     @entrypoint
