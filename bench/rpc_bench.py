@@ -8,7 +8,9 @@
    Both one call at a time and with 16 concurrent callers.
 2. `GET /api/v1/departments` per second at 16 connections (wrk): through the gateway (gunicorn gthread) against a
    bare Flask app serving the same bytes with the same gunicorn settings (bench/bare_app.py).
-Rounds are interleaved (drift on this shared machine hits both sides alike); the figures are medians.
+Each round measures the two sides of a figure in the order A B B A (half the time each slice), so load that comes
+and goes on this shared machine hits both sides alike; a round's ratio is its B total over its A total. The figures
+are the medians over rounds of each side's rate and of the round ratios.
 """
 import argparse
 import os
@@ -95,6 +97,13 @@ def kit_rate(client, callers: int, seconds: float) -> float:
     return calls_per_second([ping] * callers, seconds)
 
 
+def abba(bare, platform, seconds: float) -> tuple[float, float]:
+    """Rates of `bare` and `platform` (callables taking a duration, returning a rate) measured A B B A."""
+    slice_ = seconds / 2
+    a1, b1, b2, a2 = bare(slice_), platform(slice_), platform(slice_), bare(slice_)
+    return (a1 + a2) / 2, (b1 + b2) / 2
+
+
 def start_raw_responder(stack, logs: Path):
     queue = f"raw-bench-{uuid.uuid4().hex[:8]}"
     dsn = stack.profile_database_url.replace("postgresql+psycopg2://", "postgresql://")
@@ -107,7 +116,7 @@ def start_raw_responder(stack, logs: Path):
 
 # --- 2. reference reads -----------------------------------------------------------------------------------------
 def wrk(url: str, seconds: float, connections: int = CONCURRENT) -> float:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", url],
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", url],
                          check=True, capture_output=True, text=True).stdout
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if bad:
@@ -138,8 +147,8 @@ def stop(proc):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials", type=int, default=5)
-    parser.add_argument("--seconds", type=float, default=3, help="length of each RPC measurement")
-    parser.add_argument("--http-seconds", type=int, default=5, help="length of each wrk run")
+    parser.add_argument("--seconds", type=float, default=3, help="RPC seconds per side per round")
+    parser.add_argument("--http-seconds", type=int, default=5, help="wrk seconds per side per round")
     parser.add_argument("--only", choices=["rpc", "http"], help="measure one figure only")
     args = parser.parse_args()
     if shutil.which("wrk") is None and args.only != "rpc":
@@ -160,13 +169,16 @@ def main():
                 kit.profile.ping()
             for _ in range(args.trials):
                 if args.only != "http":
-                    figures["raw1"].append(raw_rate(raw_clients, 1, args.seconds))
-                    figures["kit1"].append(kit_rate(kit, 1, args.seconds))
-                    figures["raw16"].append(raw_rate(raw_clients, CONCURRENT, args.seconds))
-                    figures["kit16"].append(kit_rate(kit, CONCURRENT, args.seconds))
+                    for n, callers in (("1", 1), ("16", CONCURRENT)):
+                        raw, mine = abba(lambda t: raw_rate(raw_clients, callers, t),
+                                         lambda t: kit_rate(kit, callers, t), 2 * args.seconds)
+                        figures["raw" + n].append(raw)
+                        figures["kit" + n].append(mine)
                 if args.only != "rpc":
-                    figures["bare"].append(wrk(bare_url, args.http_seconds))
-                    figures["gateway"].append(wrk(gateway_url, args.http_seconds))
+                    bare_rate, gateway_rate = abba(lambda t: wrk(bare_url, t), lambda t: wrk(gateway_url, t),
+                                                   2 * args.http_seconds)
+                    figures["bare"].append(bare_rate)
+                    figures["gateway"].append(gateway_rate)
         finally:
             kit.close()
             for client in raw_clients:
@@ -176,18 +188,23 @@ def main():
     report(figures, args)
 
 
+def round_ratio(figures: dict, mine: str, bare: str) -> float:
+    return statistics.median(m / b for m, b in zip(figures[mine], figures[bare]))
+
+
 def report(figures: dict, args):
     med = {k: statistics.median(v) for k, v in figures.items() if v}
-    print(f"machine: {os.cpu_count()} cores; {args.trials} interleaved rounds, medians "
-          f"(RPC {args.seconds:g} s each, HTTP wrk {args.http_seconds} s each)")
+    print(f"machine: {os.cpu_count()} cores; {args.trials} rounds, each side measured A B B A "
+          f"(RPC {args.seconds:g} s, HTTP wrk {args.http_seconds} s per side per round); medians of rates and of "
+          f"round ratios")
     if "raw1" in med:
         for n in ("1", "16"):
             label = "1 caller" if n == "1" else f"{CONCURRENT} callers"
             print(f"RPC SELECT 1, {label:10}: kit client → profile.ping {med['kit' + n]:7.0f}/s   "
-                  f"raw kombu request/reply {med['raw' + n]:7.0f}/s   ratio {med['kit' + n] / med['raw' + n]:.2f}")
+                  f"raw kombu request/reply {med['raw' + n]:7.0f}/s   ratio {round_ratio(figures, 'kit' + n, 'raw' + n):.2f}")
     if "bare" in med:
         print(f"GET /api/v1/departments, {CONCURRENT} connections: gateway {med['gateway']:7.0f}/s   "
-              f"bare Flask, same bytes {med['bare']:7.0f}/s   ratio {med['gateway'] / med['bare']:.2f}")
+              f"bare Flask, same bytes {med['bare']:7.0f}/s   ratio {round_ratio(figures, 'gateway', 'bare'):.2f}")
     for key, values in figures.items():
         if values:
             print(f"  runs {key:8}: " + ", ".join(f"{v:.0f}" for v in values))
