@@ -133,3 +133,23 @@ def test_a_connection_idle_past_the_threshold_is_pinged_and_replaced_without_an_
             assert session.connection().exec_driver_sql("SELECT 1").scalar() == 1
     finally:
         factory.engine.dispose()
+
+
+def test_connections_closed_by_the_broker_are_reopened_by_client_and_service(config, rpc, profile):
+    import shutil
+    import subprocess
+    if shutil.which("rabbitmqctl") is None:
+        pytest.skip("needs rabbitmqctl to close the vhost's connections")
+    vhost = config["AMQP_URI"].rsplit("/", 1)[1] or "/"
+    assert rpc.profile.ping()["ok"]
+    subprocess.run(["rabbitmqctl", "-q", "close_all_connections", "-p", vhost, "test: broker closed it"],
+                   check=True, capture_output=True)
+    outcomes = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and outcomes[-3:] != ["ok"] * 3:
+        try:
+            outcomes.append("ok" if rpc.call("profile", "ping", timeout=3)["ok"] else "?")
+        except RpcTimeout:
+            outcomes.append("timeout")
+    assert outcomes[-3:] == ["ok"] * 3, outcomes
+    assert outcomes.count("timeout") <= 1
