@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start, or install and start, what the platform needs on this machine:
-#   ensure-infra.sh postgres | rabbitmq | redis | createdb NAME | s3 DIR PORT | chromium
+#   ensure-infra.sh postgres | rabbitmq | redis | createdb NAME | s3 DIR PORT | chromium | wrk
 # Idempotent: a running service is left alone. Installs use Debian packages (apt-get as root).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -74,6 +74,10 @@ chromium() {
   apt_install chromium fonts-noto-cjk
 }
 
+wrk() {  # the HTTP load generator of make bench
+  command -v wrk >/dev/null || apt_install wrk
+}
+
 case "${1:-}" in
   postgres) postgres ;;
   rabbitmq) rabbitmq ;;
@@ -81,5 +85,6 @@ case "${1:-}" in
   createdb) createdb_if_missing "$2" ;;
   s3) s3 "$2" "$3" ;;
   chromium) chromium ;;
-  *) echo "usage: $0 postgres|rabbitmq|redis|createdb NAME|s3 DIR PORT|chromium" >&2; exit 2 ;;
+  wrk) wrk ;;
+  *) echo "usage: $0 postgres|rabbitmq|redis|createdb NAME|s3 DIR PORT|chromium|wrk" >&2; exit 2 ;;
 esac
