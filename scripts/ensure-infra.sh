@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start, or install and start, what the platform needs on this machine:
-#   ensure-infra.sh postgres | rabbitmq | redis | createdb NAME | s3 DIR PORT | chromium | ocr
+#   ensure-infra.sh postgres | rabbitmq | redis | createdb NAME | s3 DIR PORT | chromium | wrk | ocr
 # Idempotent: a running service is left alone. Installs use Debian packages (apt-get as root).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -74,6 +74,10 @@ chromium() {
   apt_install chromium fonts-noto-cjk
 }
 
+wrk() {  # the HTTP load generator of make bench
+  command -v wrk >/dev/null || apt_install wrk
+}
+
 ocr() {  # Tesseract reads the number on an ID photo (identity/ocr.py); DejaVu draws the tests' synthetic card
   if command -v tesseract >/dev/null && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then return 0; fi
   apt_install tesseract-ocr tesseract-ocr-eng fonts-dejavu-core
@@ -86,6 +90,7 @@ case "${1:-}" in
   createdb) createdb_if_missing "$2" ;;
   s3) s3 "$2" "$3" ;;
   chromium) chromium ;;
+  wrk) wrk ;;
   ocr) ocr ;;
-  *) echo "usage: $0 postgres|rabbitmq|redis|createdb NAME|s3 DIR PORT|chromium|ocr" >&2; exit 2 ;;
+  *) echo "usage: $0 postgres|rabbitmq|redis|createdb NAME|s3 DIR PORT|chromium|wrk|ocr" >&2; exit 2 ;;
 esac

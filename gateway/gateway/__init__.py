@@ -5,6 +5,7 @@ import warnings
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 from flask import Flask  # noqa: E402
+from flask.sessions import SecureCookieSessionInterface  # noqa: E402
 
 from ausm_common.config import (DEV_SECRET, amqp_uri, env, env_bool, env_int, require_production_secrets,  # noqa: E402
                                 sandbox_enabled)
@@ -12,8 +13,21 @@ from ausm_common.rpc import RpcClient  # noqa: E402
 from ausm_common.storage import ObjectStore  # noqa: E402
 
 
+class NoFlaskSession(SecureCookieSessionInterface):
+    """The gateway keeps no Flask session (sign-in has its own cookies and tokens, auth.py). With SECRET_KEY set,
+    Flask would still build a signing serializer for every request; this opens none. Writing to `flask.session`
+    fails loudly (NullSession)."""
+
+    def open_session(self, app, request):
+        return None
+
+    def save_session(self, app, session, response):
+        return None
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
+    app.session_interface = NoFlaskSession()
     app.config.update(
         SECRET_KEY=env("SECRET_KEY", DEV_SECRET),
         AMQP_URI=amqp_uri(),
@@ -40,11 +54,12 @@ def create_app(test_config: dict | None = None) -> Flask:
                                              name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import edge, errors, files, health, notify, pages, pages_payment, pages_profile, security, throttle
+    from . import cache, edge, errors, files, health, notify, pages, pages_payment, pages_profile, security, throttle
     from .api import Api, identity, payments, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": edge.RULES}})
+    cache.init_app(app)
 
     api = Api(app)
     api.register_blueprint(identity.blp)

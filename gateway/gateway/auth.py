@@ -7,6 +7,7 @@ from flask import current_app, g, request
 
 from ausm_common.errors import Forbidden, NotAuthenticated
 
+from .cache import is_reference
 from .rpc import gateway_services
 
 SESSION_COOKIE = "ausm_session"
@@ -91,8 +92,9 @@ def clear_session_cookie(response):
 
 
 def ensure_csrf_cookie(response):
-    """Every page and API answer carries a CSRF cookie that scripts can read and echo."""
-    if not request.cookies.get(CSRF_COOKIE):
+    """Every page and API answer carries a CSRF cookie that scripts can read and echo, but shared reference data
+    (cache.py), which may be kept by a shared cache and must not hand one browser's cookie to another."""
+    if not is_reference(response) and not request.cookies.get(CSRF_COOKIE):
         response.set_cookie(CSRF_COOKIE, secrets.token_urlsafe(24), httponly=False, samesite="Lax",
                             secure=current_app.config["COOKIE_SECURE"], path="/")
     return response

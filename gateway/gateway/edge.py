@@ -143,6 +143,9 @@ def check_request():
     if is_json_request(request):
         g.edge_json = _read_json_body()
     elif request.mimetype in FORM_TYPES:
+        if request.mimetype == "application/x-www-form-urlencoded":
+            # keep the raw bytes readable after the form is parsed: a payment channel's signature covers them
+            request.get_data(cache=True)
         check_pairs(request.form.items(multi=True), "form")
     elif request.path.startswith("/api/") and _has_body():
         raise unsupported_media_type()

@@ -10,7 +10,7 @@ from ausm_common.rpc import RpcClient
 def _service_times(stack) -> dict:
     client = RpcClient(stack.amqp_uri, timeout=10, name="clock-test")
     try:
-        return {name: datetime.fromisoformat(client.call(name, "ping")["now"]) for name in registry.names()}
+        return {name: datetime.fromisoformat(client.call(name, "clock_now")["now"]) for name in registry.names()}
     finally:
         client.close()
 

@@ -8,7 +8,7 @@ import os  # noqa: E402
 import uuid  # noqa: E402
 
 import pytest  # noqa: E402
-from nameko.containers import ServiceContainer  # noqa: E402
+from ausm_common.container import ServiceContainer  # noqa: E402 (the services run in it: config.yml)
 
 from ausm_common.rpc import RpcClient  # noqa: E402
 from ausm_common.storage import ObjectStore  # noqa: E402

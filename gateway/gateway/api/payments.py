@@ -109,7 +109,13 @@ def _query(args: dict) -> dict:
 
 # --- the person --------------------------------------------------------------------------------------
 
+class ChannelOut(Schema):
+    code = fields.String(metadata={"description": "alipay | wechat | unionpay"})
+    label = fields.String(metadata={"description": "支付宝 | 微信 | 云闪付"})
+
+
 @blp.route("/payments/channels", methods=["GET"])
+@blp.response(200, ChannelOut(many=True))
 def channels():
     """可选择的支付平台"""
     return services.payment.channels_offered()

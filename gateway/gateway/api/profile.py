@@ -8,9 +8,10 @@ from ausm_common.upload_policies import collection_purpose
 from . import Blueprint
 from .. import schemas as S
 from ..auth import current_caller, login_required
+from ..cache import reference_data
 from ..edge import json_body, json_object, parse_json, require_json_if_body
 from ..errors import validation_failed
-from ..rpc import services
+from ..rpc import gateway_services, services
 from ..uploads import store_incoming
 
 blp = Blueprint("profile", __name__, url_prefix="/api/v1", description="信息采集、审核与会计管理部门")
@@ -65,16 +66,18 @@ class ReviewQuery(Loose):
 
 @blp.route("/departments")
 @blp.alt_response(200, schema=S.LIST, success=True)
+@reference_data("profile", "departments", ttl=300)
 def list_departments():
     """会计管理部门：不带 parent 时列出省级，带 parent 时列出其下级"""
-    return services.profile.list_departments(request.args.get("parent") or None)
+    return gateway_services.profile.list_departments(request.args.get("parent") or None)
 
 
 @blp.route("/collection/options")
 @blp.alt_response(200, schema=S.OBJECT, success=True)
+@reference_data("profile", "collection_options", ttl=300)
 def collection_options():
     """采集页面的选项：采集范围、学历、学位、政治面貌、民族、单位类型、所属行业、会计岗位、会计专业职务"""
-    return services.profile.collection_options()
+    return gateway_services.profile.collection_options()
 
 
 @blp.route("/employers/<credit_code>")

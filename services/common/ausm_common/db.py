@@ -2,12 +2,20 @@
 
 The engine is built in ``setup()`` (after eventlet's monkey-patching) and sized to ``max_workers``; each worker gets
 ``get_session()``, a context manager that commits or rolls back, so nothing is half-saved.
+
+Dropped connections: a connection that sat in the pool for IDLE_PING_SECONDS or more is pinged when it is checked
+out, and replaced if the ping fails (PostgreSQL restarted, an idle timeout, a failover while the service was quiet).
+Connections in steady use are not pinged (`pool_pre_ping` did, on every checkout: one more round trip per session).
+A connection that drops while in use fails its statement with a disconnect error: SQLAlchemy then invalidates every
+connection older than that failure, and the kit's entrypoint answers that call with 503 (the caller may retry).
 """
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 
@@ -15,11 +23,34 @@ class Base(DeclarativeBase):
     """Each service subclasses DeclarativeBase for its own metadata (see kit_tables)."""
 
 
-def make_engine(url: str, pool_size: int = 10):
-    kwargs = {"pool_pre_ping": True}
+IDLE_PING_SECONDS = 10.0
+
+
+def make_engine(url: str, pool_size: int = 10, idle_ping_seconds: float = IDLE_PING_SECONDS):
+    kwargs = {}
     if not url.startswith("sqlite"):
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=10)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    ping_after_idle(engine, idle_ping_seconds)
+    return engine
+
+
+def ping_after_idle(engine, seconds: float):
+    """Ping a pooled connection on checkout when it has been idle `seconds` or more; a failed ping makes the pool
+    discard it and connect afresh (SQLAlchemy's DisconnectionError protocol)."""
+    @event.listens_for(engine, "checkin")
+    def idle_from(dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection, record, proxy):
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise sa_exc.DisconnectionError(f"idle connection failed its ping: {exc!r}") from exc
 
 
 class SessionFactory:
@@ -38,6 +69,18 @@ class SessionFactory:
             raise
         finally:
             session.close()
+
+    def ping(self):
+        """`SELECT 1` on a pooled connection outside any transaction: one round trip (a session would add BEGIN
+        and COMMIT). A connection that fails it is discarded."""
+        connection = self.engine.raw_connection()
+        try:
+            self.engine.dialect.do_ping(connection.dbapi_connection)
+        except Exception:
+            connection.invalidate()
+            raise
+        finally:
+            connection.close()
 
     @classmethod
     def for_url(cls, url: str, pool_size: int = 2) -> "SessionFactory":

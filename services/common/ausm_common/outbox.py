@@ -8,6 +8,7 @@ Sent rows are pruned after a retention period.
 import uuid
 from datetime import datetime, timedelta
 
+from nameko.events import EventDispatcher as NamekoEventDispatcher
 from sqlalchemy import JSON, DateTime, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -24,6 +25,17 @@ class OutboxMixin:
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+
+
+class EventDispatcher(NamekoEventDispatcher):
+    """nameko's EventDispatcher (same exchange, routing key, confirms and headers), building the headers when an
+    event is dispatched instead of for every worker of the service (only the relay dispatches)."""
+
+    def get_dependency(self, worker_ctx):
+        def dispatch(event_type, event_data):
+            self.publisher.publish(event_data, exchange=self.exchange, routing_key=event_type,
+                                   extra_headers=self.get_message_headers(worker_ctx))
+        return dispatch
 
 
 def record_event(session, model, event_type: str, payload: dict, occurred_at: datetime | None = None):

@@ -23,14 +23,12 @@ import time
 import uuid
 
 from nameko.dependency_providers import Config
-from nameko.events import EventDispatcher, event_handler
+from nameko.events import event_handler
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 from nameko.timer import timer
 from marshmallow import ValidationError
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import text
 
 from . import events, outbox
 from .clock import ClockProvider
@@ -40,6 +38,7 @@ from .db import Database
 from .errors import (AppError, DomainError, Forbidden, InternalError, NotFound, ProviderUnavailable, Unavailable,
                      as_app_error, schema_errors)
 from .rpc import ServiceRpc, forwarded_context, shared_client
+from .rpc_server import rpc
 
 log = logging.getLogger(__name__)
 
@@ -158,14 +157,18 @@ class ServiceBase:
     clock = ClockProvider()
     caller = Caller()
     services = ServiceCalls()
-    dispatch = EventDispatcher()
+    dispatch = outbox.EventDispatcher()
 
     # --- health ------------------------------------------------------------------------------
-    @rpc
+    @entrypoint
     def ping(self):
-        with self.db.get_session() as session:
-            session.execute(text("SELECT 1"))
-        return {"ok": True, "service": self.name, "now": self.clock.now().isoformat()}
+        self.db.ping()
+        return {"ok": True, "service": self.name}
+
+    @rpc
+    def clock_now(self):
+        """This service's idea of now (the sandbox clock moves every service together)."""
+        return {"service": self.name, "now": self.clock.now().isoformat()}
 
     # --- events out: the outbox relay -------------------------------------------------------------
     @timer(interval=0.2)

@@ -3,10 +3,16 @@ from sqlalchemy import select
 
 from ausm_common import divisions
 from ausm_common.errors import Forbidden, ValidationFailed
+from ausm_common.outbox import record_event
 
-from .models import Department
+from .models import Department, Outbox
+
+REFERENCE_DATA_CHANGED = "reference_data_changed"   # the gateway drops its cached copies on this event
+
 
 def ensure_directory(session) -> dict:
+    """Load the directory from the division data: new departments added, renamed ones renamed, in the caller's
+    transaction; when anything changed, the gateways are told (through the outbox, in the same transaction)."""
     existing = {d.code: d for d in session.scalars(select(Department))}
     added = renamed = 0
     for code, name, level, parent in divisions.current_divisions():
@@ -22,6 +28,9 @@ def ensure_directory(session) -> dict:
         elif (row.name, row.division_name, row.parent_code) != (full, name, parent):
             row.name, row.division_name, row.parent_code = full, name, parent
             renamed += 1
+    if added or renamed:
+        record_event(session, Outbox, REFERENCE_DATA_CHANGED, {"kind": "departments", "added": added,
+                                                                "renamed": renamed})
     return {"added": added, "renamed": renamed, "total": len(existing) + added}
 
 
