@@ -8,7 +8,8 @@ from .. import schemas as S
 from ..auth import (clear_session_cookie, client_address, current_caller, current_token, login_required,
                     set_session_cookie)
 from .. import field_checks
-from ..rpc import services
+from ..cache import reference_data
+from ..rpc import gateway_services, services
 from ..uploads import store_incoming
 
 blp = Blueprint("identity", __name__, url_prefix="/api/v1", description="注册、登录、实名认证、个人中心与工作人员")
@@ -43,9 +44,10 @@ def send_sms_code(data):
 
 @blp.route("/identity/options", methods=["GET"])
 @blp.response(200, S.IdentityOptionsOut)
+@reference_data("identity", "options", ttl=3600)
 def identity_options():
     """证件类型（名称与号码提示）、国籍（ISO 3166-1 全部国家，中文名）与密码规则：每个页面从这里读取"""
-    return services.identity.identity_options()
+    return gateway_services.identity.identity_options()
 
 
 @blp.route("/field-checks", methods=["POST"])
