@@ -72,6 +72,6 @@ def read_id_numbers(data: bytes, engine=None) -> list[str] | None:
             if any(mod11_2_check(c[:17]) == c[17] for c in found):
                 break           # a number that checks out: further passes would only slow the answer
         return found
-    except Exception:      # noqa: BLE001 - no engine, a timeout, an image it cannot take: nothing read
-        log.warning("ID photo OCR did not run", exc_info=True)
+    except Exception as exc:      # noqa: BLE001 - no engine, a timeout, an image it cannot take: nothing read
+        log.warning("ID photo OCR read nothing: %s: %s", type(exc).__name__, str(exc)[:200])
         return None
