@@ -41,18 +41,20 @@ def create_app(test_config: dict | None = None) -> Flask:
                                              name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import errors, files, health, pages, pages_profile
-    from .api import identity, profile, uploads
+    from . import errors, files, health, pages, pages_exam, pages_profile
+    from .api import exam, identity, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
     api = Api(app)
     api.register_blueprint(identity.blp)
     api.register_blueprint(profile.blp)
     api.register_blueprint(uploads.blp)
+    api.register_blueprint(exam.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)
     app.register_blueprint(pages.blp)
     app.register_blueprint(pages_profile.blp)
+    app.register_blueprint(pages_exam.blp)
     if app.config["SANDBOX"]:
         from . import sandbox
         app.register_blueprint(sandbox.blp)

@@ -353,3 +353,17 @@ def test_scores_imported_with_row_errors_then_post_exam_review(rpc, store, exam_
     with exam_db.get_session() as session:
         assert all(s.voided for s in session.scalars(select(Score).where(Score.enrollment_id == view["id"])))
     assert exam.get_enrollment(view["id"])["post_review_label"] == "考后审核未通过，成绩无效"
+
+
+def test_profile_gives_the_approved_record_to_the_exam_service_only(rpc, store):
+    data, person = h.new_candidate(rpc)
+    with pytest.raises(Forbidden):
+        rpc.as_caller(person).profile.get_exam_profile(person["id"])
+    with pytest.raises(Forbidden):
+        rpc.as_service("gateway").profile.get_exam_profile(person["id"])
+    assert rpc.as_service("exam").profile.get_exam_profile(person["id"]) == {"approved": False, "status": "not_started"}
+    data, person = h.approved_candidate(rpc, store)
+    record = rpc.as_service("exam").profile.get_exam_profile(person["id"])
+    assert record["approved"] and record["department_code"] == "330102" and record["photo"]["key"]
+    assert record["education"][0]["education_level"] == "bachelor" and record["work"][0]["posts"]
+    assert "proofs" not in record["work"][0]

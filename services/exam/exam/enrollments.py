@@ -151,6 +151,13 @@ def record_of(enrollment: Enrollment) -> eligibility.Record:
 
 
 def routes(enrollment: Enrollment) -> list[dict]:
+    """Every route of the level with its outcome; a new candidate's are checked once they have typed their record."""
+    if enrollment.source == "entered" and not enrollment.entered:
+        from .domain.codes import ROUTES
+        return [{"route": code, "label": spec["label"], "short_label": spec.get("short", spec["label"]),
+                 "outcome": "pending", "eligible": False, "may_proceed": True, "reasons": [],
+                 "fixes": ["填写学历和会计工作信息后核验"], "warnings": [], "work_months": 0, "work_text": "",
+                 "required_months": spec["years"] * 12} for code, spec in ROUTES.get(enrollment.level, {}).items()]
     results = eligibility.evaluate_all(enrollment.level, record_of(enrollment), enrollment.year)
     return [{**r.as_dict(), "may_proceed": eligibility.may_proceed(r, enrollment.review_mode)} for r in results]
 

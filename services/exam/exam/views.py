@@ -90,10 +90,12 @@ def enrollment_view(session, e: Enrollment, link, now, options: bool = False) ->
         "scores": grading.view(list(session.scalars(select(Score).where(Score.enrollment_id == e.id)))),
         "post_review_status": e.post_review_status,
         "post_review_label": codes.POST_REVIEW_STATUSES.get(e.post_review_status, ""),
+        "post_review_materials": _file((e.post_review or {}).get("materials"), link),
         "version": e.version,
     }
-    if e.status != "draft":
+    if e.status != "draft" and w.textbook_url:
         view["textbook_url"], view["questionnaire_url"] = w.textbook_url, w.questionnaire_url
+        view["textbook_qr"] = qr_data_uri(w.textbook_url)
     if options and e.status in enrollments.EDITABLE:
         view["options"] = {"routes": enrollments.routes(e), "sites": catalog.sites(session, e.exam_id, e.region_code),
                            "subjects": catalog.fee_view(plan, w),
@@ -104,6 +106,12 @@ def enrollment_view(session, e: Enrollment, link, now, options: bool = False) ->
                            "study_modes": [{"code": k, "label": v} for k, v in codes.STUDY_MODES.items()],
                            "region_match": _region_match(e)}
     return view
+
+
+def qr_data_uri(url: str) -> str:
+    """The textbook-order QR code (000 §2.2) as a data: URL the page can show under a strict CSP."""
+    import segno
+    return segno.make(url, error="m").png_data_uri(scale=4, border=2)
 
 
 def _region_match(e: Enrollment):

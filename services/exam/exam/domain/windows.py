@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ausm_common.clock import as_utc, beijing_text
-from ausm_common.errors import DomainError
+from .problems import Refused
 
 STATE_LABELS = {"not_started": "未开始", "open": "点击进入", "ended": "已结束"}
 
@@ -51,9 +51,9 @@ def require_registration_open(registration: Window, now: datetime, field: str = 
     """Refuse an enrollment change outside the registration window, saying when it is."""
     state = registration.state(now)
     if state == "not_started":
-        raise DomainError("WINDOW_NOT_STARTED", f"报名尚未开始（报名时间：{registration.text()}）", field)
+        raise Refused("WINDOW_NOT_STARTED", f"报名尚未开始（报名时间：{registration.text()}）", field)
     if state == "ended":
-        raise DomainError("WINDOW_CLOSED", f"报名时间已结束（报名时间：{registration.text()}）", field)
+        raise Refused("WINDOW_CLOSED", f"报名时间已结束（报名时间：{registration.text()}）", field)
 
 
 def payment_state(payment: Window, now: datetime) -> str:
