@@ -43,7 +43,8 @@ def upload(page, slot, data):
 
 
 def test_pre_exam_province_from_exam_list_to_printed_form(browser, stack):
-    http, person = approved_person(stack, id_number=mainland_id(region="330102"), name="孙报考")
+    http, person = approved_person(stack, client_ip=True, id_number=mainland_id(region="330102"),
+                                   name="孙报考")
     page = new_page(browser, stack)
     person_login(page, stack, person["id_number"])
     expect(page.get_by_test_id("user-name")).to_be_visible()
@@ -132,7 +133,8 @@ def test_pre_exam_province_from_exam_list_to_printed_form(browser, stack):
 
 
 def test_post_exam_province_warns_before_paying_then_restart_elsewhere(browser, stack):
-    http, person = verified_person(stack, id_number=mainland_id(region="110105"), name="周新考")
+    http, person = verified_person(stack, client_ip=True, id_number=mainland_id(region="110105"),
+                                   name="周新考")
     page = new_page(browser, stack)
     person_login(page, stack, person["id_number"])
     expect(page.get_by_test_id("user-name")).to_be_visible()
@@ -177,7 +179,7 @@ def test_post_exam_province_warns_before_paying_then_restart_elsewhere(browser, 
 
 
 def test_closed_and_unopened_windows_show_their_dates_and_refuse_entry(browser, stack):
-    http, person = verified_person(stack)
+    http, person = verified_person(stack, client_ip=True)
     exam_id = flow.plans(http)["junior"]
     page = new_page(browser, stack)
     page.goto(f"/exam/{exam_id}/provinces")

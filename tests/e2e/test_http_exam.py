@@ -25,7 +25,7 @@ def test_exam_list_and_province_table_are_cached_with_etags(stack):
 
 
 def test_bad_input_is_refused_by_field_and_saves_nothing(stack):
-    browser, _ = verified_person(stack)
+    browser, _ = verified_person(stack, client_ip=True)
     exam_id = flow.plans(browser)["intermediate"]
     assert Browser(stack).get("/api/v1/exam/enrollments").status_code == 401
     refused = browser.post("/api/v1/exam/enrollments", json={"exam_id": exam_id, "region_code": "330000",
@@ -59,7 +59,7 @@ def test_bad_input_is_refused_by_field_and_saves_nothing(stack):
     assert answer.status_code == 409 and answer.json()["code"] == "SITE_FULL" and "site_id" in answer.json()["errors"]
     assert browser.get(base).json()["site"] is None
 
-    other, _ = verified_person(stack)
+    other, _ = verified_person(stack, client_ip=True)
     for method, path in (("get", base), ("put", base + "/route"), ("post", base + "/submission"),
                          ("get", base + "/form.pdf")):
         answer = getattr(other, method)(path, json={"route": "bachelor_4"}) if method == "put" else \
@@ -69,7 +69,7 @@ def test_bad_input_is_refused_by_field_and_saves_nothing(stack):
 
 
 def test_window_closed_between_page_load_and_submit(stack):
-    browser, _ = verified_person(stack)
+    browser, _ = verified_person(stack, client_ip=True)
     exam_id = flow.plans(browser)["junior"]
     view = flow.ready(browser, exam_id, "320000", "high_school", ["junior_practice", "economic_law_basics"],
                       entered=flow.ENTERED)

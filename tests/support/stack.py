@@ -78,7 +78,9 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
                "S3_ENDPOINT": s3["endpoint"], "S3_ACCESS_KEY": s3["access_key"], "S3_SECRET_KEY": s3["secret_key"],
                "S3_BUCKET": s3["bucket"], "SECRET_KEY": "e2e-secret", "PORT": str(port),
                "CLOCK_NAMESPACE": amqp.rsplit("/", 1)[-1] or "ausm_e2e",
-               "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8192", **(extra_env or {})}
+               "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST": "8192",
+               # one proxy hop: a test client that says X-Forwarded-For is its own network (tests/e2e/helpers)
+               "TRUSTED_PROXY_HOPS": "1", **(extra_env or {})}
         seed(env)
         procs = start_services(env, logs)
         procs.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads",
