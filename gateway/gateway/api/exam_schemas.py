@@ -30,8 +30,9 @@ class AnnouncementIn(In):
 
 
 class RouteIn(In):
-    route = text(32, required=True, metadata={"description": "报考条件: high_school | associate_5 | bachelor_4 | "
-                                                              "second_bachelor_2 | master_1 | doctor | related_qualification"})
+    route = text(32, required=True, metadata={
+        "description": "报考条件: high_school | associate_5 | bachelor_4 | second_bachelor_2 | master_1 | doctor | "
+                       "related_qualification"})
     locality_reason = fields.String(load_default=None, allow_none=True,
                                     validate=validate.OneOf(["employer", "study", "residence"]),
                                     metadata={"description": "why outside one's own region (属地)"})

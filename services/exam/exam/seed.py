@@ -110,7 +110,8 @@ def ensure_windows(session, plan: ExamPlan, today, now) -> int:
         for kind, title, body in (("notice", "阅读须知", NOTICE), ("announcement", "通知公告", ANNOUNCEMENT)):
             session.add(Notice(exam_id=plan.id, region_code=code, kind=kind, version=1, title=f"{name}{title}",
                                body=body, created_by="seed", created_at=now))
-        for city, city_name, site, address, quota in ZHEJIANG_SITES if code == "330000" else (capital_site(code, name),):
+        sites = ZHEJIANG_SITES if code == "330000" else (capital_site(code, name),)
+        for city, city_name, site, address, quota in sites:
             session.add(Site(exam_id=plan.id, region_code=code, city_code=city, city_name=city_name, name=site,
                              address=address, quota=quota, taken=0, updated_at=now))
         added += 1

@@ -230,8 +230,10 @@ class ExamService(kit.ServiceBase):
     def publish_notice(self, exam_id, region_code, data):
         data, staff = load(schemas.NoticeIn(), data), self._staff()
         with self.db.get_session() as session:
-            return catalog.notice_view(catalog.publish_notice(session, staff, exam_id, str(region_code), data,
-                                                              self.clock.now()))
+            notice = catalog.publish_notice(session, staff, exam_id, str(region_code), data, self.clock.now())
+            record_event(session, Outbox, "exam_reference_changed",
+                         {"exam_id": exam_id, "region_code": notice.region_code})
+            return catalog.notice_view(notice)
 
     @entrypoint
     def save_site(self, exam_id, region_code, data):

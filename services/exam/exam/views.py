@@ -65,6 +65,7 @@ def enrollment_view(session, e: Enrollment, link, now, options: bool = False) ->
     site = session.get(Site, e.site_id) if e.site_id else None
     from .payments import not_payable_reason
     payable_reason = not_payable_reason(e, w, now)
+    row = catalog.window_row(w, now)
     view = {
         **summary(e, w.region_name), "exam": catalog.plan_view(plan), "review_mode": e.review_mode,
         "review_mode_label": codes.REVIEW_MODES[e.review_mode], "draft_step": e.draft_step,
@@ -83,7 +84,7 @@ def enrollment_view(session, e: Enrollment, link, now, options: bool = False) ->
         "return_reasons": e.return_reasons or {}, "warnings": list(e.warnings or []),
         "status_reason": e.status_reason, "decided_at": iso(e.decided_at), "paid_at": iso(e.paid_at),
         "order_no": e.order_no,
-        "payment_window": catalog.window_row(w, now)["payment"], "registration_window": catalog.window_row(w, now)["registration"],
+        "payment_window": row["payment"], "registration_window": row["registration"],
         "registration_state": catalog.registration(w).state(now),
         "accepting_department": accepting_department(e), "guidance": guidance(e),
         "form_available": e.status in ("submitted", "returned", "approved", "paid") and bool(e.enrollment_no),

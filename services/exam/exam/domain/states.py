@@ -30,8 +30,8 @@ def move(current: str, target: str) -> bool:
     if current == target:
         return False
     if target not in TRANSITIONS.get(current, set()):
-        raise Refused("STATE_CONFLICT", f"报名当前状态为“{STATUSES.get(current, current)}”，不能变为“{STATUSES.get(target, target)}”",
-                      "status")
+        now_label, target_label = STATUSES.get(current, current), STATUSES.get(target, target)
+        raise Refused("STATE_CONFLICT", f"报名当前状态为“{now_label}”，不能变为“{target_label}”", "status")
     return True
 
 

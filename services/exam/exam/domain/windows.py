@@ -29,7 +29,8 @@ class Window:
         return self.state(now) == "open"
 
     def text(self) -> str:
-        return f"{beijing_text(self.opens_at, '%Y-%m-%d %H:%M:%S')} 至 {beijing_text(self.closes_at, '%Y-%m-%d %H:%M:%S')}"
+        fmt = "%Y-%m-%d %H:%M:%S"
+        return f"{beijing_text(self.opens_at, fmt)} 至 {beijing_text(self.closes_at, fmt)}"
 
 
 def check_window_order(registration: Window, payment: Window) -> list[tuple[str, str]]:
