@@ -266,6 +266,8 @@ def test_score_file_rows_are_checked_one_by_one():
     assert [(e["line"], e["field"]) for e in errors] == [(3, "score"), (4, "enrollment_no"), (5, "subject"),
                                                          (6, "subject"), (7, "score")]
     assert scores.parse("学号,分数\n1,2\n".encode())[1][0]["field"] == "header"
+    assert scores.parse(b"\xff\xfe\x00\x01")[1][0]["field"] in ("file", "header")
+    assert scores.parse("报名注册号,科目,成绩\n1,\x00,3\n".encode())[1][0]["field"] == "subject"   # no crash
 
 
 def test_a_new_candidate_names_every_missing_field_at_once():

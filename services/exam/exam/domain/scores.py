@@ -46,6 +46,13 @@ def parse(data: bytes) -> tuple[list[ScoreRow], list[dict]]:
                if key not in columns]
     if missing:
         return [], [{"line": 1, "field": "header", "message": f"表头缺少：{'、'.join(missing)}（应为：报名注册号,科目,成绩）"}]
+    try:
+        return _rows(reader, columns)
+    except csv.Error as exc:         # a NUL byte or a broken quote: the file, not a row
+        return [], [{"line": reader.line_num, "field": "file", "message": f"文件格式不正确，无法读取：{exc}"}]
+
+
+def _rows(reader, columns) -> tuple[list[ScoreRow], list[dict]]:
     rows, errors, seen = [], [], {}
     for line, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
