@@ -281,3 +281,26 @@ def test_a_new_candidate_names_every_missing_field_at_once():
     entered.check(typed, date(2026, 11, 1))
     education, work = entered.as_record(typed)
     assert eligibility.evaluate("intermediate", "bachelor_4", eligibility.Record(education, work), 2026).eligible
+
+
+ALL_STATES = ("draft", "submitted", "returned", "approved", "paid", "rejected", "abandoned", "deleted")
+ALLOWED = {("draft", "submitted"), ("draft", "approved"), ("draft", "deleted"), ("draft", "abandoned"),
+           ("submitted", "approved"), ("submitted", "returned"), ("submitted", "rejected"), ("submitted", "deleted"),
+           ("submitted", "abandoned"), ("returned", "submitted"), ("returned", "deleted"), ("returned", "abandoned"),
+           ("returned", "rejected"), ("approved", "paid"), ("approved", "deleted"), ("approved", "abandoned"),
+           ("paid", "abandoned")}
+
+
+@pytest.mark.parametrize("current", ALL_STATES)
+@pytest.mark.parametrize("target", ALL_STATES)
+def test_every_transition_of_the_state_machine(current, target):
+    """Exactly the manual's moves (forward, plus 退回 → 待审核 on resubmission); the same state again is a no-op;
+    final states never move (a full refund of the settling payment is the one way out of 已缴费)."""
+    if current == target:
+        assert states.move(current, target) is False
+    elif (current, target) in ALLOWED:
+        assert states.move(current, target) is True
+    else:
+        with pytest.raises(DomainError) as info:
+            states.move(current, target)
+        assert info.value.code == "STATE_CONFLICT" and info.value.status == 409
