@@ -82,8 +82,11 @@
   function noticePage(root) {
     var examId = root.getAttribute("data-exam-id"), region = root.getAttribute("data-region");
     var form = document.getElementById("notice-form");
+    var accept = form.querySelector('[type="submit"]');
     var version = null;
+    accept.disabled = true;                      // until the notice (and its version) is on the page
     AUSM.api("GET", API + "/exams/" + encodeURIComponent(examId) + "/provinces/" + encodeURIComponent(region)).then(function (r) {
+      accept.disabled = false;
       document.getElementById("notice-region").textContent = r.exam.name + " · " + r.region_name;
       var notice = r.notice || { title: "阅读须知", body: "", version: null };
       version = notice.version;

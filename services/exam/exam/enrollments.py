@@ -1,5 +1,5 @@
 """The candidate's enrollment, step by step (004 §6.1): 阅读须知 → 通知公告 → 报考条件 → 填写报名信息 →
-证明材料上传 → 信息确认 → submission, then 审核告知; and 重新报名 by deleting an unpaid enrollment.
+证明材料上传 (attachments.py) → 信息确认 → submission, then 审核告知; and 重新报名 by deleting an unpaid enrollment.
 
 Every step is saved whole or refused with the field named. Name and ID always come from identity; education and
 work from the approved 信息采集 (snapshotted at submission), or, for a candidate without one, from what they type.
@@ -11,19 +11,15 @@ from sqlalchemy import select, text
 
 from ausm_common.errors import NotFound
 from ausm_common.outbox import record_event
-from ausm_common.upload_policies import policy_for
-from ausm_common.uploads import check_upload
 
-from . import catalog, seats
+from . import attachments, catalog, seats
 from .domain import eligibility, entered as entered_rules, locality, numbers, states, subjects, windows
-from .domain.codes import ACTIVE, LOCALITY_REASONS, REGION_NAMES, UNPAID
+from .domain.codes import ACTIVE, REGION_NAMES, UNPAID
 from .domain.problems import Refused, raise_if
 from .models import Enrollment, ExamPlan, Outbox, RegionWindow, Score
 
 log = logging.getLogger(__name__)
 EDITABLE = ("draft", "returned")
-PHOTO_SLOT = "photo"
-LOCALITY_SLOT = "locality_proof"
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -60,7 +56,7 @@ def require_open(w: RegionWindow, now):
     windows.require_registration_open(catalog.registration(w), now)
 
 
-def _touch(enrollment: Enrollment, now, step: int | None = None):
+def touch(enrollment: Enrollment, now, step: int | None = None):
     if step is not None:
         enrollment.draft_step = max(enrollment.draft_step or 0, step)
     enrollment.updated_at = now
@@ -98,7 +94,7 @@ def start(session, plan: ExamPlan, w: RegionWindow, account_id: str, person: dic
     if existing is not None:
         if existing.status == "draft":
             existing.notice_version, existing.notice_accepted_at = data["notice_version"], now
-            _touch(existing, now)
+            touch(existing, now)
         return existing
     enrollment = Enrollment(exam_id=plan.id, region_window_id=w.id, account_id=account_id, region_code=w.region_code,
                             year=plan.year, level=plan.level, review_mode=w.review_mode, status="draft",
@@ -132,7 +128,7 @@ def read_announcement(enrollment: Enrollment, current_version: int | None, data:
         problems["announcement_version"] = "通知公告已更新，请刷新页面后重新阅读"
     raise_if(problems, "ANNOUNCEMENT_NOT_READ")
     enrollment.announcement_version, enrollment.announcement_read_at = current_version, now
-    _touch(enrollment, now, 2)
+    touch(enrollment, now, 2)
 
 
 # --- 报考条件 --------------------------------------------------------------------------------------
@@ -181,7 +177,7 @@ def choose_route(enrollment: Enrollment, data: dict, now):
         enrollment.eligibility = result.as_dict()
     enrollment.locality = locality.check_reason((enrollment.profile or {}).get("department_code"),
                                                 enrollment.region_code, data.get("locality_reason"))
-    _touch(enrollment, now, 3)
+    touch(enrollment, now, 3)
 
 
 # --- 填写报名信息 ----------------------------------------------------------------------------------
@@ -216,60 +212,7 @@ def save_info(session, enrollment: Enrollment, w: RegionWindow, data: dict, toda
     enrollment.site_id, enrollment.city_code = site.id, site.city_code
     enrollment.subjects, enrollment.fee_lines = chosen, lines
     enrollment.amount_fen = subjects.total_fen(lines)
-    _touch(enrollment, now, 4)
-
-
-# --- 证明材料上传 ----------------------------------------------------------------------------------
-
-def required_slots(enrollment: Enrollment, w: RegionWindow) -> dict[str, str]:
-    """slot → label: the region's proofs for every route and for the chosen one, the photo of a candidate without
-    a collection photo, and the 属地 proof when registering outside one's own region."""
-    out = {}
-    if not (enrollment.profile or {}).get("photo"):
-        out[PHOTO_SLOT] = "报名照片"
-    for key in ("*", enrollment.route or ""):
-        for slot in (w.required_proofs or {}).get(key, []):
-            out[slot["slot"]] = slot["label"]
-    if (enrollment.locality or {}).get("proof_required"):
-        out[LOCALITY_SLOT] = f"属地证明材料（{LOCALITY_REASONS.get(enrollment.locality.get('reason'), '')}）"
-    return out
-
-
-def attach(enrollment: Enrollment, w: RegionWindow, store, slot: str, key: str, now) -> dict:
-    """Check an uploaded object by content for its slot; keep it, or delete it and refuse."""
-    prefix = f"incoming/{enrollment.account_id}/"
-    try:
-        editable(enrollment)
-        if not key or not key.startswith(prefix):
-            raise Refused("UPLOAD_EMPTY", "请选择要上传的文件", slot, status=422)
-        slots = required_slots(enrollment, w)
-        if slot not in slots:
-            raise Refused("PROOF_NOT_NEEDED", "该项无需上传证明材料", slot, status=422)
-        purpose = "photo" if slot == PHOTO_SLOT else "proof"
-        info = check_upload(store.get(key), policy_for(purpose, enrollment.region_code), field=slot, label=slots[slot])
-    except Exception:
-        if key and key.startswith(prefix):
-            store.delete(key)
-        raise
-    meta = {"key": key, "label": slots[slot], "content_type": info.content_type, "size": info.size,
-            "width": info.width, "height": info.height, "uploaded_at": now.isoformat()}
-    if slot == PHOTO_SLOT:
-        old, enrollment.photo = enrollment.photo, meta
-    else:
-        proofs = copy.deepcopy(enrollment.proofs or {})
-        old, proofs[slot] = proofs.get(slot), meta
-        enrollment.proofs = proofs
-    if old and old.get("key") not in (None, key):
-        store.delete(old["key"])
-    if enrollment.status == "returned":
-        enrollment.return_reasons = {k: v for k, v in (enrollment.return_reasons or {}).items() if k != slot}
-    _touch(enrollment, now, 5 if not missing_slots(enrollment, w) else None)
-    return meta
-
-
-def missing_slots(enrollment: Enrollment, w: RegionWindow) -> dict[str, str]:
-    have = set(enrollment.proofs or {}) | ({PHOTO_SLOT} if enrollment.photo else set())
-    return {slot: label for slot, label in required_slots(enrollment, w).items() if slot not in have}
+    touch(enrollment, now, 4)
 
 
 # --- 信息确认 and submission ----------------------------------------------------------------------
@@ -283,7 +226,7 @@ def submit(session, enrollment: Enrollment, w: RegionWindow, person: dict, profi
         problems["route"] = "请选择报考条件"
     if not enrollment.site_id or not enrollment.subjects:
         problems["site_id"] = "请选择报考地市、报名点和报考科目"
-    for slot, label in missing_slots(enrollment, w).items():
+    for slot, label in attachments.missing_slots(enrollment, w).items():
         problems[slot] = f"请上传{label}"
     raise_if(problems, "ENROLLMENT_INCOMPLETE")
     enrollment.person = person_snapshot(person)
@@ -291,7 +234,7 @@ def submit(session, enrollment: Enrollment, w: RegionWindow, person: dict, profi
         if not profile.get("approved"):
             raise Refused("COLLECTION_NOT_APPROVED", "您的信息采集当前未审核通过，请在信息采集审核通过后再提交", "source")
         enrollment.profile = profile_snapshot(profile)
-        _snapshot_photo(enrollment, store)
+        attachments.snapshot_photo(enrollment, store)
     result = _check_route(enrollment)
     seats.take(session, enrollment, enrollment.site_id)
     if not enrollment.enrollment_no:
@@ -304,19 +247,9 @@ def submit(session, enrollment: Enrollment, w: RegionWindow, person: dict, profi
     enrollment.warnings = eligibility.post_exam_warnings(result, enrollment.review_mode)
     enrollment.submitted_at, enrollment.return_reasons = now, {}
     enrollment.post_review_status = "awaiting" if enrollment.review_mode == "post_exam" else "not_required"
-    _touch(enrollment, now, 6)
+    touch(enrollment, now, 6)
     record_event(session, Outbox, "enrollment_submitted", {**facts(enrollment), "payable": target == "approved"})
     return [target]
-
-
-def _snapshot_photo(enrollment: Enrollment, store):
-    """The collection's photo is copied: a later change there must not change a submitted form."""
-    photo = (enrollment.profile or {}).get("photo")
-    if not photo or (enrollment.photo or {}).get("source_key") == photo.get("key"):
-        return
-    key = store.new_key(f"exam/photos/{enrollment.account_id}")
-    store.put(key, store.get(photo["key"]), photo.get("content_type") or "image/jpeg")
-    enrollment.photo = {**photo, "key": key, "source_key": photo["key"]}
 
 
 def facts(enrollment: Enrollment) -> dict:
@@ -343,7 +276,7 @@ def end(session, enrollment: Enrollment, target: str, reason: str, now) -> bool:
         return False
     seats.release(session, enrollment)
     enrollment.status, enrollment.status_reason, enrollment.ended_at = target, reason, now
-    _touch(enrollment, now)
+    touch(enrollment, now)
     event = {"deleted": "enrollment_deleted", "abandoned": "enrollment_abandoned",
              "rejected": "enrollment_rejected"}[target]
     record_event(session, Outbox, event, {**facts(enrollment), "reason": reason})

@@ -10,7 +10,7 @@ from ausm_common.service import entrypoint, handle_event, load
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link
 
-from . import catalog, enrollments, forms, grading, payments, review, schemas, views
+from . import attachments, catalog, enrollments, forms, grading, payments, review, schemas, views
 from . import staff as staff_rules
 from .domain import numbers
 from .domain.problems import Refused
@@ -114,7 +114,7 @@ class ExamService(kit.ServiceBase):
         with self.db.get_session() as session:
             found = self._own(session, enrollment_id, lock=True)
             w = catalog.window(session, found.exam_id, found.region_code)
-            enrollments.attach(found, w, self.storage, str(slot or ""), key, self.clock.now())
+            attachments.attach(found, w, self.storage, str(slot or ""), key, self.clock.now())
             return self._view(session, found)
 
     @entrypoint

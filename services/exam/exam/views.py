@@ -5,7 +5,7 @@ from ausm_common import divisions
 from ausm_common.clock import iso
 from ausm_common.masking import mask_id_number, mask_name
 
-from . import catalog, enrollments, grading
+from . import attachments, catalog, enrollments, grading
 from .domain import codes, states, subjects as subject_rules
 from .models import Enrollment, Score, Site
 
@@ -80,7 +80,7 @@ def enrollment_view(session, e: Enrollment, link, now, options: bool = False) ->
         "profile": {k: v for k, v in (e.profile or {}).items() if k not in ("photo",)},
         "entered": e.entered or {}, "photo": _file(e.photo, link) or _file((e.profile or {}).get("photo"), link),
         "proofs": {slot: _file(meta, link) for slot, meta in (e.proofs or {}).items()},
-        "required_proofs": enrollments.required_slots(e, w), "missing_proofs": enrollments.missing_slots(e, w),
+        "required_proofs": attachments.required_slots(e, w), "missing_proofs": attachments.missing_slots(e, w),
         "return_reasons": e.return_reasons or {}, "warnings": list(e.warnings or []),
         "status_reason": e.status_reason, "decided_at": iso(e.decided_at), "paid_at": iso(e.paid_at),
         "order_no": e.order_no,
