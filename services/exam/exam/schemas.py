@@ -1,13 +1,14 @@
 """The exam service loads every RPC input with its own schema (the gateway is not its only caller)."""
 from datetime import datetime
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ausm_common.clock import BEIJING
 
 from .domain.codes import LEVELS, LOCALITY_REASONS, REVIEW_MODES, SUBJECT_NAMES
 
 TEXT = {"validate": validate.Length(max=200)}
+URL = [validate.Length(max=200), validate.Regexp(r"^(https?://\S+)?$", error="网址须以 http:// 或 https:// 开头")]
 
 
 class In(Schema):
@@ -25,6 +26,8 @@ class BeijingTime(fields.Field):
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             raise ValidationError("时间格式不正确（如 2026-01-08 00:00:00）")
+        if not 2000 <= parsed.year <= 2100:
+            raise ValidationError("时间超出范围（2000～2100年）")
         return parsed.replace(tzinfo=BEIJING) if parsed.tzinfo is None else parsed
 
 
@@ -40,20 +43,13 @@ class WindowIn(In):
     payment_closes_at = BeijingTime(required=True)
     review_mode = fields.String(required=True, validate=validate.OneOf(list(REVIEW_MODES)))
     phone = fields.String(load_default="", validate=validate.Length(max=40))
-    notice_url = fields.String(load_default="", **TEXT)
-    textbook_url = fields.String(load_default="", **TEXT)
-    questionnaire_url = fields.String(load_default="", **TEXT)
+    notice_url = fields.String(load_default="", validate=URL)
+    textbook_url = fields.String(load_default="", validate=URL)
+    questionnaire_url = fields.String(load_default="", validate=URL)
     fees = fields.Dict(keys=fields.String(validate=validate.OneOf(list(SUBJECT_NAMES))),
                        values=fields.Integer(strict=True, validate=validate.Range(0, 1_000_000)), load_default=dict)
     required_proofs = fields.Dict(keys=fields.String(validate=validate.Length(max=32)),
                                   values=fields.List(fields.Dict()), load_default=dict)
-
-    @validates_schema
-    def urls(self, data, **kwargs):
-        for name in ("notice_url", "textbook_url", "questionnaire_url"):
-            value = data.get(name) or ""
-            if value and not value.startswith(("http://", "https://")):
-                raise ValidationError("网址须以 http:// 或 https:// 开头", name)
 
 
 class NoticeIn(In):

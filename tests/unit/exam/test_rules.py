@@ -304,3 +304,17 @@ def test_every_transition_of_the_state_machine(current, target):
         with pytest.raises(DomainError) as info:
             states.move(current, target)
         assert info.value.code == "STATE_CONFLICT" and info.value.status == 409
+
+
+def test_window_times_are_beijing_time_unless_they_say_otherwise():
+    from exam.schemas import BeijingTime, WindowIn
+    from marshmallow import ValidationError
+    parsed = BeijingTime().deserialize("2027-01-08 00:00:00")
+    assert parsed.utcoffset().total_seconds() == 8 * 3600
+    assert BeijingTime().deserialize("2027-01-07T16:00:00Z") == parsed
+    for bad in ("0001-01-01 00:00:00", "2027-13-01 00:00:00", "明天", 20270108):
+        with pytest.raises(ValidationError):
+            BeijingTime().deserialize(bad)
+    with pytest.raises(ValidationError) as info:
+        WindowIn().load({"registration_opens_at": "x", "review_mode": "sometimes", "notice_url": "javascript:alert(1)"})
+    assert {"registration_opens_at", "review_mode", "notice_url"} <= set(info.value.messages)
