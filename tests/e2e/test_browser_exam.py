@@ -110,6 +110,7 @@ def test_pre_exam_province_from_exam_list_to_printed_form(browser, stack):
     reviewer.get_by_test_id("queue-row").filter(has_text=number).get_by_test_id("queue-open").click()
     reviewer.get_by_test_id("decide-approve").click()
     expect(reviewer.get_by_test_id("detail-status")).to_have_text("审核通过，待缴费")
+    reviewer.context.close()
 
     page.reload()
     expect(page.get_by_test_id("pay-link")).to_be_visible()
