@@ -54,8 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                                              name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import cache, edge, errors, files, health, notify, pages, pages_payment, pages_profile, security, throttle
-    from .api import Api, identity, payments, profile, uploads
+    from . import cache, edge, errors, files, health, notify, pages, pages_exam, pages_payment, pages_profile, security, throttle
+    from .api import Api, exam, identity, payments, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": edge.RULES}})
@@ -66,12 +66,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register_blueprint(profile.blp)
     api.register_blueprint(uploads.blp)
     api.register_blueprint(payments.blp)
+    api.register_blueprint(exam.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)
     app.register_blueprint(notify.blp)
     app.register_blueprint(pages.blp)
     app.register_blueprint(pages_profile.blp)
     app.register_blueprint(pages_payment.blp)
+    app.register_blueprint(pages_exam.blp)
     if app.config["SANDBOX"]:
         from . import sandbox
         app.register_blueprint(sandbox.blp)

@@ -71,6 +71,13 @@ class ProfileService(kit.ServiceBase):
     def collection_options(self):
         return views.options()
 
+    @entrypoint
+    def get_exam_profile(self, account_id):
+        """For the exam service only: the approved collection it snapshots into an enrollment."""
+        self.caller.service("exam")
+        with self.db.get_session() as session:
+            return views.exam_profile(session, coll.for_person(session, str(account_id)))
+
     @handle_event("identity", "phone_changed")
     def handle_phone_changed(self, session, event):
         """Keep the registration copy in the collection current (the event carries the new phone)."""

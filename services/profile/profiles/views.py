@@ -174,3 +174,22 @@ def other_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
                                                        or getattr(row, "to_department", None)),
                     "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None})
     return out
+
+
+def exam_profile(session, collection: Collection | None) -> dict:
+    """What the exam service reads of a person (service-only RPC): the approved collection's education, work,
+    department, photo and approved qualifications; only `approved` and `status` when there is none."""
+    if collection is None or collection.status != "approved":
+        return {"approved": False, "status": collection.status if collection else "not_started"}
+    qualifications = session.scalars(select(Qualification).where(Qualification.account_id == collection.account_id,
+                                                                 Qualification.status == "approved"))
+    photo = (collection.basic or {}).get("photo")
+    return {"approved": True, "status": "approved", "collection_id": collection.id,
+            "department_code": collection.department_code,
+            "department_name": department_name(session, collection.department_code),
+            "education": [{k: v for k, v in s.items() if k not in ("proofs", "locked")} for s in collection.education or []],
+            "work": [{k: v for k, v in s.items() if k not in ("proofs", "locked")} for s in collection.work or []],
+            "basic": {k: v for k, v in (collection.basic or {}).items()
+                      if k not in ("photo", "identity_proof", "qualification_certificate")},
+            "photo": {k: photo.get(k) for k in ("key", "content_type", "size", "width", "height")} if photo else None,
+            "qualifications": [{"category": q.category, "status": q.status, "data": q.data} for q in qualifications]}
