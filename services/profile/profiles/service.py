@@ -8,11 +8,11 @@ from ausm_common.config import file_link_secret
 from ausm_common.errors import NotFound, ValidationFailed
 from ausm_common.outbox import record_event
 from ausm_common import service as kit
-from ausm_common.service import entrypoint, handle_event
+from ausm_common.service import entrypoint, handle_event, load
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link
 
-from . import changes, departments, domain, legacy, qualifications, review, transfers, views
+from . import changes, departments, domain, legacy, qualifications, review, schemas, transfers, views
 from . import collection as coll
 from .adapters import build_degree_checker, build_employer_directory, build_qualification_library
 from .models import KIT, ChangeRequest, Collection, Outbox, Qualification, ReviewLog, Transfer
@@ -79,11 +79,13 @@ class ProfileService(kit.ServiceBase):
     # --- departments ------------------------------------------------------------------
     @entrypoint
     def list_departments(self, parent_code=None):
+        parent_code = load(schemas.DepartmentChildrenIn(), {"parent_code": parent_code})["parent_code"]
         with self.db.get_session() as session:
             return departments.children(session, parent_code)
 
     @entrypoint
     def get_department_path(self, code):
+        code = load(schemas.DepartmentPathIn(), {"code": code})["code"]
         with self.db.get_session() as session:
             return departments.path(session, code)
 
@@ -108,6 +110,8 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def save_collection_step(self, step, data):
+        step = load(schemas.StepIn(), {"step": step})["step"]
+        data = load(schemas.STEPS[step](), data)
         with self.db.get_session() as session:
             found = coll.require_editable(self._mine(session, lock=True))
             now = self._now()
@@ -128,6 +132,7 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def attach_collection_file(self, slot, key):
+        slot, key = (load(schemas.AttachIn(), {"slot": slot, "key": key})[k] for k in ("slot", "key"))
         with self.db.get_session() as session:
             found = coll.require_editable(self._mine(session, lock=True))
             coll.attach(found, self.storage, slot, key, found.account_id, self._now())
@@ -135,6 +140,7 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def submit_collection(self, data):
+        data = load(schemas.SubmitIn(), data)
         with self.db.get_session() as session:
             found = coll.require_editable(self._mine(session, lock=True))
             if data.get("department_code"):
@@ -146,6 +152,7 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def lookup_employer(self, credit_code):
+        credit_code = load(schemas.EmployerIn(), {"credit_code": credit_code})["credit_code"]
         code = domain.validate_credit_code(credit_code)
         employer = self.providers.employers.lookup(code)
         if employer is None:
@@ -155,18 +162,21 @@ class ProfileService(kit.ServiceBase):
     @entrypoint
     def import_legacy_records(self, records):
         """Province staff (or a province's system) load records approved on the old provincial platform."""
+        records = load(schemas.LegacyIn(), {"records": records})["records"]
         with self.db.get_session() as session:
             return legacy.load(session, self.caller.user, legacy.check_records(records), self._now())
 
     # --- review ----------------------------------------------------------------------
     @entrypoint
     def review_queue(self, kind="collection", status="submitted"):
+        kind, status = (load(schemas.QueueIn(), {"kind": kind, "status": status})[k] for k in ("kind", "status"))
         caller = self._reviewer()
         with self.db.get_session() as session:
             return views.review_queue(session, caller, kind, status)
 
     @entrypoint
     def get_collection_for_review(self, collection_id):
+        collection_id = load(schemas.RecordIdIn(), {"id": collection_id})["id"]
         caller = self._reviewer()
         with self.db.get_session() as session:
             found = session.get(Collection, collection_id)
@@ -179,6 +189,7 @@ class ProfileService(kit.ServiceBase):
     # --- changes (信息变更) -------------------------------------------------------------
     @entrypoint
     def submit_change(self, data):
+        data = load(schemas.ChangeIn(), data)
         with self.db.get_session() as session:
             found = self._mine(session, lock=True)
             request = changes.submit(session, self.storage, found, data.get("kind"), data.get("operation"),
@@ -193,11 +204,13 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def list_changes(self, kind=None):
+        kind = load(schemas.ChangeListIn(), {"kind": kind})["kind"]
         with self.db.get_session() as session:
             return changes.history(session, self._person_id(), kind, self._link)
 
     @entrypoint
     def withdraw_change(self, change_id):
+        change_id = load(schemas.RecordIdIn(), {"id": change_id})["id"]
         with self.db.get_session() as session:
             request = session.get(ChangeRequest, change_id, with_for_update=True)
             if request is None or request.account_id != self._person_id():
@@ -208,6 +221,7 @@ class ProfileService(kit.ServiceBase):
     # --- transfers (属地关系调转) ------------------------------------------------------------
     @entrypoint
     def submit_transfer(self, data):
+        data = load(schemas.TransferIn(), data)
         account_id = self._person_id()
         with self.db.get_session() as session:
             found = coll.for_person(session, account_id, lock=True)
@@ -233,6 +247,8 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def submit_qualification(self, category, data):
+        category = load(schemas.QualificationCategoryIn(), {"category": category})["category"]
+        data = load(schemas.QualificationIn(), data)
         with self.db.get_session() as session:
             found = self._mine(session, lock=True)
             row = qualifications.submit(session, self.storage, found, category, data, self._today(), self._now())
@@ -266,6 +282,7 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def get_review_item(self, kind, item_id):
+        kind, item_id = (load(schemas.ReviewItemIn(), {"kind": kind, "id": item_id})[k] for k in ("kind", "id"))
         caller = self._reviewer()
         with self.db.get_session() as session:
             row = self._review_item(session, kind, item_id)
@@ -284,6 +301,8 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def decide_review_item(self, kind, item_id, data):
+        kind, item_id = (load(schemas.ReviewItemIn(), {"kind": kind, "id": item_id})[k] for k in ("kind", "id"))
+        data = load(schemas.DecisionIn(), data)
         caller = self._reviewer()
         with self.db.get_session() as session:
             row = self._review_item(session, kind, item_id, lock=True)
@@ -307,6 +326,8 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def decide_collection(self, collection_id, data):
+        collection_id = load(schemas.RecordIdIn(), {"id": collection_id})["id"]
+        data = load(schemas.DecisionIn(), data)
         caller = self._reviewer()
         with self.db.get_session() as session:
             found = session.get(Collection, collection_id, with_for_update=True)
