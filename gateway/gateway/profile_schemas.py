@@ -125,6 +125,8 @@ class DepartmentOut(Out):
     division_name = fields.String(metadata={"description": "上城区"})
     level = fields.String(metadata={"description": "province | city | county"})
     parent_code = fields.String(**NULL)
+    abolished_on = fields.String(metadata={"description": "only for a merged or renamed division's department"})
+    successor_code = fields.String(**NULL)
 
 
 class OptionsOut(Out):
@@ -137,6 +139,8 @@ class OptionsOut(Out):
     qual_ways, other_qual_types, transfer_reasons, archive_modes = (fields.List(fields.Nested(LabelOut))
                                                                     for _ in range(4))
     alt_id_types = fields.List(fields.Nested(LabelOut))
+    divisions_dataset = fields.Dict(metadata={"description": "the administrative divisions' data: {source, as_of, "
+                                                             "published}"})
 
 
 class EmployerOut(Out):

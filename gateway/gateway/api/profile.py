@@ -1,4 +1,5 @@
 """Profile API: information collection, its review, the department directory."""
+from flask import request
 from marshmallow import Schema, ValidationError
 
 from ausm_common.errors import ValidationFailed

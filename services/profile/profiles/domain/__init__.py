@@ -36,7 +36,8 @@ from .transfers import (TRANSFER_FIELDS, TRANSFER_LABELS, TRANSFER_PROOF_HINTS, 
                         transfer_blockers)
 from .qualifications import (DEFAULT_TITLES, FIRST_EXAM_DATE, FIRST_TITLE_DATE, TITLES_FOR_LEVEL, WAYS_FOR_LEVEL,
                              check_other_qualification, check_qualification, default_title, normalize_qualification)
-from .departments import MUNICIPALITIES, NO_DEPARTMENT_PROVINCES, department_level, department_name
+from .departments import (MUNICIPALITIES, NO_DEPARTMENT_PROVINCES, abolished_message, abolished_on, department_level,
+                          department_name, division_change)
 
 __all__ = [
     "DomainError", "RuleViolations", "merge_problems", "SCOPES", "STUDY_MODES", "EDUCATION_LEVELS", "EDUCATION_LEVEL_ORDER",
@@ -57,5 +58,5 @@ __all__ = [
     "check_transfer", "DEFAULT_TITLES", "TITLES_FOR_LEVEL", "WAYS_FOR_LEVEL", "FIRST_EXAM_DATE",
     "FIRST_TITLE_DATE", "default_title", "normalize_qualification", "check_qualification",
     "check_other_qualification", "MUNICIPALITIES", "NO_DEPARTMENT_PROVINCES", "department_level",
-    "department_name"
+    "department_name", "abolished_message", "abolished_on", "division_change"
 ]
