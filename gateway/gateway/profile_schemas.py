@@ -88,11 +88,15 @@ class TransferIn(In):
     details = fields.Nested(TransferDetailsIn)
 
 
-class QualificationIn(In):
-    category = s(16, required=True, validate_also=validate.OneOf(["accounting", "other"]))
+class QualificationEditIn(In):
+    """编辑: the entry's fields (its category stays); a new proof is optional."""
     level, way, obtained_date, certificate_no = s(32), s(32), s(10), s(50)
     title, title_way, title_certificate_no = s(32), s(32), s(50)
     type, name = s(32), s(50)
+
+
+class QualificationIn(QualificationEditIn):
+    category = s(16, required=True, validate_also=validate.OneOf(["accounting", "other"]))
 
 
 class LegacyIn(In):
@@ -268,6 +272,14 @@ class QualificationOut(Out):
     category = fields.String(metadata={"description": "accounting | other"})
     source = fields.String(metadata={"description": "library (系统记录) | manual (人工审核)"})
     source_label = fields.String()
+    origin_label = fields.String(metadata={"description": "系统记录 | 人工审核"})
+    obtained = fields.Boolean(metadata={"description": "已获取: a library record or an approved entry"})
+    obtained_label = fields.String(metadata={"description": "已获取 | 未获取"})
+    actions = fields.Nested(QualificationActionsOut, metadata={"description": "which row actions are allowed"})
+    action_notes = fields.Dict(keys=fields.String(), values=fields.String(),
+                               metadata={"description": "action -> why it is not allowed"})
+    action_labels = fields.Dict(keys=fields.String(), values=fields.String())
+    person = fields.Dict(**NULL, metadata={"description": "GET of one entry: whose it is (masked)"})
     data = fields.Dict()
     status = fields.String()
     status_label = fields.String()
@@ -275,6 +287,17 @@ class QualificationOut(Out):
     proof = fields.Nested(FileOut, **NULL)
     submitted_at = fields.String()
     decided_at = fields.String(**NULL)
+
+
+class RefreshOut(Out):
+    updated = fields.Boolean()
+    message = fields.String()
+    item = fields.Nested(QualificationOut)
+
+
+class DeletedOut(Out):
+    id = fields.String()
+    deleted = fields.Boolean()
 
 
 class FetchOut(Out):

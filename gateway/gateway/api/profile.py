@@ -231,6 +231,42 @@ def list_qualifications():
     return services.profile.list_qualifications()
 
 
+@blp.route("/qualifications/<qualification_id>")
+@blp.alt_response(200, schema=P.QualificationOut, success=True)
+@login_required("person")
+def get_qualification(qualification_id):
+    """一条职称信息（打印用）"""
+    return services.profile.get_qualification(qualification_id)
+
+
+@blp.route("/qualifications/<qualification_id>/refresh", methods=["POST"])
+@blp.alt_response(200, schema=P.RefreshOut, success=True)
+@login_required("person")
+def refresh_qualification(qualification_id):
+    """更新：按证书号从全国会计资格职称库重新获取（库中有该证书的本人填报记录转为系统记录）"""
+    return services.profile.refresh_qualification(qualification_id)
+
+
+@blp.route("/qualifications/<qualification_id>", methods=["PUT"])
+@json_or_multipart(P.QualificationEditIn, {"proof": "新的证书或批文图片（可不传，沿用原图）"})
+@blp.alt_response(200, schema=P.QualificationOut, success=True)
+@login_required("person")
+def edit_qualification(form, qualification_id):
+    """编辑：修改本人填报且未审核通过的职称，重新提交审核"""
+    caller = current_caller()
+    data, keys = _with_uploads(caller, ("proof",), "qualification_proof")
+    data = _load(P.QualificationEditIn(), data)
+    return services.profile.edit_qualification(qualification_id, {**data, "proof_key": keys.get("proof")})
+
+
+@blp.route("/qualifications/<qualification_id>", methods=["DELETE"])
+@blp.alt_response(200, schema=P.DeletedOut, success=True)
+@login_required("person")
+def delete_qualification(qualification_id):
+    """删除：本人填报且未审核通过的职称"""
+    return services.profile.delete_qualification(qualification_id)
+
+
 @blp.route("/archive")
 @blp.alt_response(200, schema=P.ArchiveOut, success=True)
 @login_required("person")

@@ -1,7 +1,6 @@
 """The profile service (on the kit's ServiceBase, imported as `kit.` so `nameko run` finds only this
 class): thin entrypoints over collection, departments and review modules."""
 from nameko.extensions import DependencyProvider
-from sqlalchemy import select
 
 from ausm_common.clock import beijing
 from ausm_common.config import file_link_secret
@@ -15,7 +14,7 @@ from ausm_common.tokens import file_link
 from . import changes, departments, domain, legacy, qualifications, review, schemas, transfers, views
 from . import collection as coll
 from .adapters import build_degree_checker, build_employer_directory, build_qualification_library
-from .models import KIT, ChangeRequest, Collection, Outbox, Qualification, ReviewLog, Transfer
+from .models import KIT, ChangeRequest, Collection, Outbox, Qualification, Transfer
 
 
 class Providers(DependencyProvider):
@@ -255,6 +254,42 @@ class ProfileService(kit.ServiceBase):
             return qualifications.view(row, self._link)
 
     @entrypoint
+    def get_qualification(self, qualification_id):
+        qualification_id = load(schemas.RecordIdIn(), {"id": qualification_id})["id"]
+        with self.db.get_session() as session:
+            row = qualifications.mine(session, self._person_id(), qualification_id)
+            found = coll.for_person(session, row.account_id)
+            return {**qualifications.view(row, self._link),
+                    "person": views.person_view(found.person, full=False) if found else None}
+
+    @entrypoint
+    def refresh_qualification(self, qualification_id):
+        qualification_id = load(schemas.RecordIdIn(), {"id": qualification_id})["id"]
+        with self.db.get_session() as session:
+            found = self._mine(session)
+            row = qualifications.mine(session, found.account_id, qualification_id, lock=True)
+            result = qualifications.refresh(self.providers.qualifications, found, row, self._now())
+            return {**result, "item": qualifications.view(row, self._link)}
+
+    @entrypoint
+    def delete_qualification(self, qualification_id):
+        qualification_id = load(schemas.RecordIdIn(), {"id": qualification_id})["id"]
+        with self.db.get_session() as session:
+            row = qualifications.mine(session, self._person_id(), qualification_id, lock=True)
+            qualifications.delete(self.storage, row, session)
+            return {"id": qualification_id, "deleted": True}
+
+    @entrypoint
+    def edit_qualification(self, qualification_id, data):
+        qualification_id = load(schemas.RecordIdIn(), {"id": qualification_id})["id"]
+        data = load(schemas.QualificationIn(), data)
+        with self.db.get_session() as session:
+            found = self._mine(session, lock=True)
+            row = qualifications.mine(session, found.account_id, qualification_id, lock=True)
+            qualifications.edit(self.storage, found, row, data, self._today(), self._now())
+            return qualifications.view(row, self._link)
+
+    @entrypoint
     def list_qualifications(self):
         with self.db.get_session() as session:
             return qualifications.for_person(session, self._person_id(), self._link)
@@ -293,9 +328,7 @@ class ProfileService(kit.ServiceBase):
             review.log(session, caller, kind, row.id, row.account_id, department, "view", self._now())
             item = {"change": lambda: changes.view(row, self._link), "transfer": lambda: transfers.view(session, row, self._link),
                     "qualification": lambda: qualifications.view(row, self._link)}[kind]()
-            history = [{"action": r.action, "staff_name": r.staff_name, "at": r.at.isoformat(), "reasons": r.reasons,
-                        "note": r.note} for r in session.scalars(select(ReviewLog).where(
-                            ReviewLog.subject_id == row.id).order_by(ReviewLog.at))]
+            history = review.history(session, row.id)
             return {"kind": kind, "item": item, "history": history, "person": views.person_view(found.person, full=True) if found else None,
                     "collection": self._view(session, found, for_staff=True) if found else None}
 

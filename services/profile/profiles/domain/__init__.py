@@ -35,7 +35,8 @@ from .changes import (OPERATIONS_FOR_KIND, apply_segment_change, change_review_m
 from .transfers import (TRANSFER_FIELDS, TRANSFER_LABELS, TRANSFER_PROOF_HINTS, check_transfer, normalize_transfer,
                         transfer_blockers)
 from .qualifications import (DEFAULT_TITLES, FIRST_EXAM_DATE, FIRST_TITLE_DATE, TITLES_FOR_LEVEL, WAYS_FOR_LEVEL,
-                             check_other_qualification, check_qualification, default_title, normalize_qualification)
+                             check_other_qualification, check_qualification, default_title, normalize_qualification,
+                             ACTION_LABELS, OBTAINED_LABELS, ORIGIN_LABELS, is_obtained, row_actions)
 from .departments import (MUNICIPALITIES, NO_DEPARTMENT_PROVINCES, abolished_message, abolished_on, department_level,
                           department_name, division_change)
 
@@ -58,5 +59,6 @@ __all__ = [
     "check_transfer", "DEFAULT_TITLES", "TITLES_FOR_LEVEL", "WAYS_FOR_LEVEL", "FIRST_EXAM_DATE",
     "FIRST_TITLE_DATE", "default_title", "normalize_qualification", "check_qualification",
     "check_other_qualification", "MUNICIPALITIES", "NO_DEPARTMENT_PROVINCES", "department_level",
-    "department_name", "abolished_message", "abolished_on", "division_change"
+    "department_name", "ACTION_LABELS", "OBTAINED_LABELS", "ORIGIN_LABELS", "is_obtained", "row_actions",
+    "abolished_message", "abolished_on", "division_change"
 ]
