@@ -255,3 +255,32 @@ class QualificationIn(In):
     type = text(CHOICE)
     name = text(FREE)
     proof_key = text(FREE)
+
+
+# --- 咨询答疑 and the help center ---------------------------------------------------------------------
+
+class QuestionIn(In):
+    module = text(CHOICE)            # the rules name an unknown module
+    title = text(FREE)
+    department_code = text(CHOICE)
+    text = Str(allow_none=True, validate=length(5000))
+
+
+class ReplyIn(In):
+    text = Str(allow_none=True, validate=length(5000))
+
+
+class QuestionQueueIn(In):
+    status = Str(load_default=None, allow_none=True, validate=validate.OneOf(("open", "answered"),
+                                                                              error="答复状态不正确"))
+
+
+class ArticleIn(In):
+    module = text(CHOICE)
+    question = text(FREE)
+    answer = Str(allow_none=True, validate=length(5000))
+    source_question_id = Str(load_default=None, allow_none=True, validate=ID)
+
+
+class ArticlesIn(In):
+    module = Str(load_default=None, allow_none=True, validate=validate.OneOf(MODULES, error="模块不正确"))

@@ -11,7 +11,7 @@ from ausm_common.service import entrypoint, handle_event, load
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link
 
-from . import changes, departments, domain, legacy, qualifications, review, schemas, transfers, views
+from . import changes, departments, domain, legacy, qualifications, questions, review, schemas, transfers, views
 from . import collection as coll
 from .adapters import build_degree_checker, build_employer_directory, build_qualification_library
 from .models import KIT, ChangeRequest, Collection, Outbox, Qualification, Transfer
@@ -293,6 +293,69 @@ class ProfileService(kit.ServiceBase):
     def list_qualifications(self):
         with self.db.get_session() as session:
             return qualifications.for_person(session, self._person_id(), self._link)
+
+    # --- 咨询答疑 and the help center ------------------------------------------------------------
+    @entrypoint
+    def ask_question(self, data):
+        data = load(schemas.QuestionIn(), data)
+        account_id = self._person_id()
+        with self.db.get_session() as session:
+            found = coll.for_person(session, account_id)
+            name = (found.person or {}).get("name") if found else self._person(account_id).get("full_name")
+            question = questions.ask(session, account_id, name, found.department_code if found else None, data,
+                                     self._now())
+            return questions.view(session, question)
+
+    @entrypoint
+    def list_my_questions(self):
+        with self.db.get_session() as session:
+            return questions.mine(session, self._person_id())
+
+    @entrypoint
+    def follow_up_question(self, question_id, data):
+        question_id = load(schemas.RecordIdIn(), {"id": question_id})["id"]
+        data = load(schemas.ReplyIn(), data)
+        with self.db.get_session() as session:
+            question = questions.own(session, self._person_id(), question_id, lock=True)
+            questions.follow_up(session, question, data.get("text"), self._now())
+            return questions.view(session, question)
+
+    @entrypoint
+    def question_queue(self, status=None):
+        status = load(schemas.QuestionQueueIn(), {"status": status})["status"]
+        caller = self._reviewer()
+        with self.db.get_session() as session:
+            return questions.queue(session, caller, status)
+
+    @entrypoint
+    def get_question_for_staff(self, question_id):
+        question_id = load(schemas.RecordIdIn(), {"id": question_id})["id"]
+        caller = self._reviewer()
+        with self.db.get_session() as session:
+            return questions.view(session, questions.for_staff(session, caller, question_id), for_staff_view=True)
+
+    @entrypoint
+    def answer_question(self, question_id, data):
+        question_id = load(schemas.RecordIdIn(), {"id": question_id})["id"]
+        data = load(schemas.ReplyIn(), data)
+        caller = self._reviewer()
+        with self.db.get_session() as session:
+            question = questions.for_staff(session, caller, question_id, lock=True)
+            questions.answer(session, caller, question, data.get("text"), self._now())
+            return questions.view(session, question, for_staff_view=True)
+
+    @entrypoint
+    def publish_help_article(self, data):
+        data = load(schemas.ArticleIn(), data)
+        caller = self._reviewer()
+        with self.db.get_session() as session:
+            return questions.article_view(session, questions.publish(session, caller, data, self._now()))
+
+    @entrypoint
+    def list_help_articles(self, module=None):
+        module = load(schemas.ArticlesIn(), {"module": module})["module"]
+        with self.db.get_session() as session:
+            return questions.articles(session, module)
 
     # --- personal archive (个人中心 档案) ------------------------------------------------------
     @entrypoint

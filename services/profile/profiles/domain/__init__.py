@@ -37,6 +37,8 @@ from .transfers import (TRANSFER_FIELDS, TRANSFER_LABELS, TRANSFER_PROOF_HINTS, 
 from .qualifications import (DEFAULT_TITLES, FIRST_EXAM_DATE, FIRST_TITLE_DATE, TITLES_FOR_LEVEL, WAYS_FOR_LEVEL,
                              check_other_qualification, check_qualification, default_title, normalize_qualification,
                              ACTION_LABELS, OBTAINED_LABELS, ORIGIN_LABELS, is_obtained, row_actions)
+from .questions import (MODULES, QUESTION_STATUSES, check_article, check_question, check_reply, question_department,
+                        status_after)
 from .departments import (MUNICIPALITIES, NO_DEPARTMENT_PROVINCES, abolished_message, abolished_on, department_level,
                           department_name, division_change)
 
@@ -60,5 +62,6 @@ __all__ = [
     "FIRST_TITLE_DATE", "default_title", "normalize_qualification", "check_qualification",
     "check_other_qualification", "MUNICIPALITIES", "NO_DEPARTMENT_PROVINCES", "department_level",
     "department_name", "ACTION_LABELS", "OBTAINED_LABELS", "ORIGIN_LABELS", "is_obtained", "row_actions",
-    "abolished_message", "abolished_on", "division_change"
+    "abolished_message", "MODULES", "QUESTION_STATUSES", "check_article", "check_question", "check_reply",
+    "question_department", "status_after", "abolished_on", "division_change"
 ]
