@@ -143,6 +143,8 @@ class OptionsOut(Out):
     qual_ways, other_qual_types, transfer_reasons, archive_modes = (fields.List(fields.Nested(LabelOut))
                                                                     for _ in range(4))
     alt_id_types = fields.List(fields.Nested(LabelOut))
+    modules = fields.List(fields.Nested(LabelOut), metadata={"description": "咨询答疑: the modules a question is about"})
+    question_statuses = fields.List(fields.Nested(LabelOut))
     divisions_dataset = fields.Dict(metadata={"description": "the administrative divisions' data: {source, as_of, "
                                                              "published}"})
 

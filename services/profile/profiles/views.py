@@ -143,7 +143,8 @@ def options() -> dict:
         return [{"code": k, "label": v} for k, v in mapping.items()]
     names = ("SCOPES", "STUDY_MODES", "EDUCATION_LEVELS", "DEGREES", "POLITICAL_STATUSES", "ETHNICITIES",
              "EMPLOYER_TYPES", "INDUSTRIES", "ACCOUNTING_POST_LEVELS", "ACCOUNTING_POSTS", "TITLES", "QUAL_LEVELS",
-             "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS", "ARCHIVE_MODES", "ALT_ID_TYPES")
+             "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS", "ARCHIVE_MODES", "ALT_ID_TYPES", "MODULES",
+             "QUESTION_STATUSES")
     out = {name.lower(): pairs(getattr(domain, name)) for name in names if hasattr(domain, name)}
     out["divisions_dataset"] = divisions.dataset()
     return out
