@@ -145,8 +145,6 @@ class OptionsOut(Out):
     alt_id_types = fields.List(fields.Nested(LabelOut))
     modules = fields.List(fields.Nested(LabelOut), metadata={"description": "咨询答疑: the modules a question is about"})
     question_statuses = fields.List(fields.Nested(LabelOut))
-    divisions_dataset = fields.Dict(metadata={"description": "the administrative divisions' data: {source, as_of, "
-                                                             "published}"})
 
 
 class EmployerOut(Out):

@@ -1,7 +1,6 @@
 """What the pages and the API see of the profile records (masked unless staff may see more)."""
 from sqlalchemy import select
 
-from ausm_common import divisions
 from ausm_common.masking import mask_id_number as mask_id
 from ausm_common.masking import mask_name, mask_phone
 
@@ -145,9 +144,7 @@ def options() -> dict:
              "EMPLOYER_TYPES", "INDUSTRIES", "ACCOUNTING_POST_LEVELS", "ACCOUNTING_POSTS", "TITLES", "QUAL_LEVELS",
              "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS", "ARCHIVE_MODES", "ALT_ID_TYPES", "MODULES",
              "QUESTION_STATUSES")
-    out = {name.lower(): pairs(getattr(domain, name)) for name in names if hasattr(domain, name)}
-    out["divisions_dataset"] = divisions.dataset()
-    return out
+    return {name.lower(): pairs(getattr(domain, name)) for name in names if hasattr(domain, name)}
 
 
 def other_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
