@@ -30,7 +30,7 @@ def archive():
     return _need("person", "pages.login") or render_template("archive.html")
 
 
-@blp.route("/qualifications/<qualification_id>/print")
+@blp.route("/qualifications/<string(length=32):qualification_id>/print")
 def qualification_print(qualification_id):
     """打印: the record of an obtained qualification as a page with a print stylesheet (the browser's own
     Chinese fonts, selectable text, 打印 or 另存为 PDF from the print dialog)."""

@@ -231,7 +231,7 @@ def list_qualifications():
     return services.profile.list_qualifications()
 
 
-@blp.route("/qualifications/<qualification_id>")
+@blp.route("/qualifications/<string(length=32):qualification_id>")
 @blp.alt_response(200, schema=P.QualificationOut, success=True)
 @login_required("person")
 def get_qualification(qualification_id):
@@ -239,7 +239,7 @@ def get_qualification(qualification_id):
     return services.profile.get_qualification(qualification_id)
 
 
-@blp.route("/qualifications/<qualification_id>/refresh", methods=["POST"])
+@blp.route("/qualifications/<string(length=32):qualification_id>/refresh", methods=["POST"])
 @blp.alt_response(200, schema=P.RefreshOut, success=True)
 @login_required("person")
 def refresh_qualification(qualification_id):
@@ -247,7 +247,7 @@ def refresh_qualification(qualification_id):
     return services.profile.refresh_qualification(qualification_id)
 
 
-@blp.route("/qualifications/<qualification_id>", methods=["PUT"])
+@blp.route("/qualifications/<string(length=32):qualification_id>", methods=["PUT"])
 @json_or_multipart(P.QualificationEditIn, {"proof": "新的证书或批文图片（可不传，沿用原图）"})
 @blp.alt_response(200, schema=P.QualificationOut, success=True)
 @login_required("person")
@@ -259,7 +259,7 @@ def edit_qualification(form, qualification_id):
     return services.profile.edit_qualification(qualification_id, {**data, "proof_key": keys.get("proof")})
 
 
-@blp.route("/qualifications/<qualification_id>", methods=["DELETE"])
+@blp.route("/qualifications/<string(length=32):qualification_id>", methods=["DELETE"])
 @blp.alt_response(200, schema=P.DeletedOut, success=True)
 @login_required("person")
 def delete_qualification(qualification_id):
