@@ -72,7 +72,7 @@ def test_the_watch_sees_a_violation(browser, stack):
 def test_pages_anonymous(browser, stack):
     watch = Watch(browser, stack)
     for path in ("/", "/login", "/register", "/forgot-password", "/help", "/staff/login",
-                 "/wechat/callback?state=unknown&code=x"):
+                 "/wechat/callback?state=unknown&code=x", "/help/search?q=照片不合格怎么办", "/help/guides/collection"):
         watch.visit(path)
     watch.visit("/register")
     watch.page.get_by_test_id("id_type").select_option("foreign_passport")
@@ -118,7 +118,8 @@ def test_pages_as_a_person(browser, stack, tmp_path):
     watch.settle()
     watch.page.get_by_test_id("alipay-authorize").click()
     expect(watch.page.get_by_test_id("realname-result-ok")).to_be_visible()
-    for path in ("/realname", "/me", "/collection", "/changes", "/transfers", "/qualifications", "/archive", "/help"):
+    for path in ("/realname", "/me", "/collection", "/changes", "/transfers", "/qualifications", "/archive", "/help",
+                 "/questions"):
         watch.visit(path)
     watch.visit("/collection")
     expect(watch.page.get_by_test_id("panel-notice")).to_be_visible()
@@ -168,6 +169,7 @@ def test_pages_of_an_approved_person_and_staff(browser, stack, tmp_path):
     staff_login(staff.page, stack, "reviewer330000")
     expect(staff.page.get_by_test_id("staff-name")).to_be_visible()
     staff.visit("/staff/realname")
+    staff.visit("/staff/questions")
     staff.visit("/staff/reviews?status=approved")
     row = staff.page.get_by_test_id("review-row").filter(has_text=person["id_number"][-4:])
     row.get_by_test_id("open-review").click()

@@ -130,14 +130,14 @@ def realname_status():
 
 
 @blp.route("/me/realname/online", methods=["POST"])
-@blp.arguments(S.OnlineRealnameForm, location="form")
+@blp.arguments(S.OnlineRealnameForm, location="files")
 @blp.response(201, S.RealnameRequestOut)
 @login_required()
 def submit_online_realname(form):
     """线上实名认证：上传证件人像面、国徽面、手持证件照片（multipart 字段 id_front、id_back、id_handheld）"""
     caller = current_caller()
     keys = store_incoming(caller["id"], ("id_front", "id_back", "id_handheld"), "realname_photo")
-    return services.identity.submit_online_realname({**form, **keys})
+    return services.identity.submit_online_realname({"region_code": form["region_code"], **keys})
 
 
 @blp.route("/me/realname/alipay", methods=["POST"])

@@ -5,8 +5,8 @@ from ausm_common.masking import mask_id_number as mask_id
 from ausm_common.masking import mask_name, mask_phone
 
 from . import collection as coll
-from . import departments, domain
-from .models import ChangeRequest, Collection, Department, Qualification, ReviewLog, Transfer
+from . import departments, domain, review
+from .models import ChangeRequest, Collection, Department, Qualification, Transfer
 
 
 def person_view(person: dict, full: bool) -> dict:
@@ -85,10 +85,7 @@ def collection_view(session, collection: Collection, link, today, for_staff=Fals
         "version": collection.version,
     }
     if for_staff:
-        view["history"] = [{"action": r.action, "staff_name": r.staff_name, "at": r.at.isoformat(),
-                            "reasons": r.reasons, "note": r.note}
-                           for r in session.scalars(select(ReviewLog).where(ReviewLog.subject_id == collection.id)
-                                                    .order_by(ReviewLog.at))]
+        view["history"] = review.history(session, collection.id)
     return view
 
 
@@ -145,7 +142,8 @@ def options() -> dict:
         return [{"code": k, "label": v} for k, v in mapping.items()]
     names = ("SCOPES", "STUDY_MODES", "EDUCATION_LEVELS", "DEGREES", "POLITICAL_STATUSES", "ETHNICITIES",
              "EMPLOYER_TYPES", "INDUSTRIES", "ACCOUNTING_POST_LEVELS", "ACCOUNTING_POSTS", "TITLES", "QUAL_LEVELS",
-             "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS", "ARCHIVE_MODES", "ALT_ID_TYPES")
+             "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS", "ARCHIVE_MODES", "ALT_ID_TYPES", "MODULES",
+             "QUESTION_STATUSES")
     return {name.lower(): pairs(getattr(domain, name)) for name in names if hasattr(domain, name)}
 
 
