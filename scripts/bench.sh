@@ -3,6 +3,7 @@
 #   bench/identity_bench.py  logins through the gateway vs bare argon2; identity.ping vs in-process
 #   bench/rpc_bench.py       the RPC call path vs raw kombu request/reply; reference reads vs bare Flask
 #   bench/payment_bench.py   payment notifications verified and applied vs bare signature verifications
+#   bench/exam_bench.py      the province table through the gateway vs bare Flask; last seats under contention
 # Run one alone with its options: python bench/rpc_bench.py --help
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -16,3 +17,5 @@ echo
 python bench/rpc_bench.py
 echo
 python bench/payment_bench.py
+echo
+python bench/exam_bench.py

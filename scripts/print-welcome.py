@@ -18,4 +18,12 @@ Demo candidate (会计人员登录 {base}/login):
 Staff (工作人员登录 {base}/staff/login), password {seed['staff_password']} for each:""")
 for item in seed["staff"]:
     print(f"  {item['username']:<18} {item['department']}")
+exam_seed = os.path.join(os.path.dirname(sys.argv[1]), "seed-exam.json")
+if os.path.exists(exam_seed):
+    exams = json.load(open(exam_seed, encoding="utf-8"))
+    print(f"""
+会计专业技术资格考试 {base}/exam: {exams['junior']['name']} and {exams['intermediate']['name']}, open now in
+  浙江省 (考前资格审核), 北京市 (考后资格审核), 江苏省 (no review) and 大连市; not yet open in 上海市; ended in 天津市.
+  Try it with the verified candidate after 信息采集 (or as a new candidate without it); staff: reviewer330000 reviews 浙江,
+  reviewer (national) manages exam plans; 考试报名设置 and 成绩导入 at {base}/staff/exam.""")
 print("\nStop with `make stop`. Logs are in var/log/.")

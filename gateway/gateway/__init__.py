@@ -54,8 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
                                              name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import cache, edge, errors, files, health, notify, pages, pages_payment, pages_profile, security, throttle
-    from .api import Api, identity, payments, profile, uploads
+    from . import (cache, edge, errors, files, health, notify, pages, pages_exam, pages_help, pages_payment,
+                   pages_profile, security, throttle)
+    from .api import Api, exam, help, identity, payments, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": edge.RULES}})
@@ -64,14 +65,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     api = Api(app)
     api.register_blueprint(identity.blp)
     api.register_blueprint(profile.blp)
+    api.register_blueprint(help.blp)
     api.register_blueprint(uploads.blp)
     api.register_blueprint(payments.blp)
+    api.register_blueprint(exam.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)
     app.register_blueprint(notify.blp)
     app.register_blueprint(pages.blp)
     app.register_blueprint(pages_profile.blp)
+    app.register_blueprint(pages_help.blp)
     app.register_blueprint(pages_payment.blp)
+    app.register_blueprint(pages_exam.blp)
     if app.config["SANDBOX"]:
         from . import sandbox
         app.register_blueprint(sandbox.blp)

@@ -16,6 +16,7 @@ from itertools import accumulate
 
 from flask import Request, g, request
 from webargs import core
+from werkzeug.datastructures import CombinedMultiDict
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -206,6 +207,11 @@ class EdgeParser(FlaskParser):
             return core.missing
         value = g.get("edge_json", _EMPTY)
         return core.missing if value is _EMPTY else value
+
+    def load_files(self, req, schema):
+        """A multipart body is one thing: its files and its text parts (such as the JSON `data`) are read
+        together, so one schema documents and checks the whole form."""
+        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
 
 
 def install(app):

@@ -54,11 +54,6 @@ def forgot_password():
     return render_template("forgot.html")
 
 
-@blp.route("/help")
-def help_center():
-    return render_template("help.html")
-
-
 @blp.route("/me")
 def personal_center():
     return _need("person", "pages.login") or render_template("me.html")

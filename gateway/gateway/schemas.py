@@ -1,4 +1,5 @@
 """HTTP shapes of the JSON API (the services check the content again)."""
+from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
 
 
@@ -202,7 +203,17 @@ class RealnameStatusOut(Schema):
 
 
 class OnlineRealnameForm(In):
+    """multipart: the province chosen and the three photos (limits: upload-policies realname_photo); the
+    service names a missing photo."""
     region_code = s(6, required=True)
+    id_front = Upload(metadata={"description": "证件人像面"})
+    id_back = Upload(metadata={"description": "证件国徽面（非人像面）"})
+    id_handheld = Upload(metadata={"description": "手持证件人像面"})
+
+
+class IdPhotoForm(In):
+    """multipart: the 人像面 just picked, read and compared at once (limits: upload-policies realname_photo)."""
+    id_front = Upload(metadata={"description": "证件人像面"})
 
 
 class RegionOut(Schema):

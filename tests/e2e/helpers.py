@@ -1,4 +1,7 @@
 """HTTP helpers that act like a browser (cookies + CSRF header) or an API client (bearer)."""
+import itertools
+import random
+
 import requests
 
 from tests.support.people import PASSWORD, mainland_id, phone
@@ -51,10 +54,23 @@ def staff_session(stack, username, password="Review@2025"):
     return browser
 
 
-def verified_person(stack, **overrides):
-    """A registered, logged-in person whose real name the Alipay sandbox verified."""
+def client_ips():
+    """Addresses of distinct clients behind the stack's one trusted proxy hop (SMS codes are capped per network)."""
+    start = random.randrange(1 << 20)
+    for n in itertools.count(start):
+        yield f"10.{(n >> 16) % 256}.{(n >> 8) % 256}.{n % 256}"
+
+
+CLIENT_IPS = client_ips()
+
+
+def verified_person(stack, client_ip=None, **overrides):
+    """A registered, logged-in person whose real name the Alipay sandbox verified. `client_ip` (or True for a fresh
+    one) makes the person's requests come from their own network, as seen through the stack's proxy hop."""
     from urllib.parse import parse_qs, urlparse
     browser = Browser(stack)
+    if client_ip:
+        browser.headers["X-Forwarded-For"] = next(CLIENT_IPS) if client_ip is True else client_ip
     person = new_person(**overrides)
     assert register(browser, person).status_code == 201
     assert login(browser, person["id_number"]).status_code == 200
@@ -67,12 +83,12 @@ def verified_person(stack, **overrides):
     return browser, person
 
 
-def approved_person(stack, **overrides):
+def approved_person(stack, client_ip=None, **overrides):
     """A verified person whose collection (tests/support/profile_data) 上城区 approved, all over the API."""
     from tests.support import images
     from tests.support.profile_data import BASIC, EDUCATION, WORK
     overrides.setdefault("id_number", mainland_id(region="330102"))
-    browser, person = verified_person(stack, **overrides)
+    browser, person = verified_person(stack, client_ip, **overrides)
     assert browser.post("/api/v1/collection").status_code == 201
     assert browser.put("/api/v1/collection/steps/notice", json={"scope": "accountant"}).status_code == 200
     assert browser.put("/api/v1/collection/steps/basic", json=BASIC).status_code == 200

@@ -98,7 +98,7 @@ def test_the_watch_sees_a_button_without_a_name(browser, stack):
 def test_pages_anonymous(browser, stack):
     watch = Watch(browser, stack)
     for path in ("/", "/login", "/register", "/forgot-password", "/help", "/staff/login",
-                 "/wechat/callback?state=unknown&code=x"):
+                 "/wechat/callback?state=unknown&code=x", "/help/search?q=照片不合格怎么办", "/help/guides/collection"):
         watch.visit(path)
     watch.page.goto("/no/such/page")                            # the error page, in the layout
     watch.settle()
@@ -152,7 +152,8 @@ def test_pages_as_a_person(browser, stack, tmp_path):
     watch.settle()
     watch.page.get_by_test_id("alipay-authorize").click()
     expect(watch.page.get_by_test_id("realname-result-ok")).to_be_visible()
-    for path in ("/realname", "/me", "/collection", "/changes", "/transfers", "/qualifications", "/archive", "/help"):
+    for path in ("/realname", "/me", "/collection", "/changes", "/transfers", "/qualifications", "/archive", "/help",
+                 "/questions"):
         watch.visit(path)
     watch.visit("/me#change-password")
     watch.page.get_by_test_id("password-form").get_by_test_id("password").fill("short")
@@ -206,6 +207,7 @@ def test_pages_of_an_approved_person_and_staff(browser, stack, tmp_path):
     staff_login(staff.page, stack, "reviewer330000")
     expect(staff.page.get_by_test_id("staff-name")).to_be_visible()
     staff.visit("/staff/realname")
+    staff.visit("/staff/questions")
     staff.visit("/staff/reviews?status=approved")
     row = staff.page.get_by_test_id("review-row").filter(has_text=person["id_number"][-4:])
     row.get_by_test_id("open-review").click()

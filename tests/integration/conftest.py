@@ -109,3 +109,37 @@ def db(database_url):
     factory = SessionFactory(make_engine(database_url, pool_size=2))
     yield factory
     factory.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def exam_database_url():
+    """The exam database with the demo plans of `make run` (exam.seed: 浙江 考前, 北京 考后, 江苏 no review open now)."""
+    with infra.fresh_database("ausm_exam_it", "exam") as url:
+        from ausm_common.db import SessionFactory, make_engine
+        from exam import seed
+
+        factory = SessionFactory(make_engine(url, pool_size=1))
+        with factory.get_session() as session:
+            seed.seed(session)
+        factory.engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def exam(config, exam_database_url, profile):
+    from exam.service import ExamService
+
+    container = ServiceContainer(ExamService, {**config, "EXAM_DATABASE_URL": exam_database_url, "RPC_TIMEOUT": 10,
+                                               "PUBLIC_BASE_URL": "http://gw.test"})
+    container.start()
+    yield container
+    container.stop()
+
+
+@pytest.fixture
+def exam_db(exam_database_url):
+    from ausm_common.db import SessionFactory, make_engine
+
+    factory = SessionFactory(make_engine(exam_database_url, pool_size=4))
+    yield factory
+    factory.engine.dispose()

@@ -128,6 +128,9 @@ def test_submit_review_return_fix_approve(rpc, profile, store, profile_db, db):
     assert rpc.as_caller(person).profile.submit_collection({"pledge": True})["status"] == "submitted"
 
     province = staff(rpc, db, "330000")
+    history = rpc.as_caller(province).profile.get_collection_for_review(submitted["id"])["history"]
+    assert [h["action_label"] for h in history] == ["提交", "查看", "退回", "再次提交", "查看"]   # in time order
+    assert [h["at"] for h in history] == sorted(h["at"] for h in history)
     approved = rpc.as_caller(province).profile.decide_collection(submitted["id"], {"decision": "approve"})
     assert approved["status"] == "approved"
     assert app_error(rpc.as_caller(province).profile.decide_collection, submitted["id"], {"decision": "approve"}).code == \
@@ -135,7 +138,7 @@ def test_submit_review_return_fix_approve(rpc, profile, store, profile_db, db):
     with profile_db.get_session() as session:
         actions = [r.action for r in session.scalars(select(ReviewLog).where(ReviewLog.subject_id == submitted["id"])
                                                      .order_by(ReviewLog.at))]
-        assert actions == ["view", "return", "approve"]
+        assert actions == ["submit", "view", "return", "resubmit", "view", "approve"]
         events = [o.event_type for o in session.scalars(select(Outbox).where(
             Outbox.payload["account_id"].as_string() == person["id"]))]
         assert events.count("collection_submitted") == 2 and events.count("collection_approved") == 1

@@ -167,20 +167,21 @@ def realname_status():
 
 
 @blp.route("/me/realname/online", methods=["POST"])
-@blp.arguments(S.OnlineRealnameForm, location="form")
+@blp.arguments(S.OnlineRealnameForm, location="files")
 @blp.response(201, S.RealnameRequestOut)
 @login_required()
 def submit_online_realname(form):
     """线上实名认证：上传证件人像面、国徽面、手持证件照片（multipart 字段 id_front、id_back、id_handheld）"""
     caller = current_caller()
     keys = store_incoming(caller["id"], ("id_front", "id_back", "id_handheld"), "realname_photo")
-    return services.identity.submit_online_realname({**form, **keys})
+    return services.identity.submit_online_realname({"region_code": form["region_code"], **keys})
 
 
 @blp.route("/me/realname/id-photo-check", methods=["POST"])
+@blp.arguments(S.IdPhotoForm, location="files")
 @blp.response(200, S.IdPhotoCheckOut)
 @login_required()
-def check_id_photo():
+def check_id_photo(form):
     """线上实名认证：选择证件人像面照片后立即识别证件号码并与注册信息比对（multipart 字段 id_front；不保存照片，不影响提交）"""
     keys = store_incoming(current_caller()["id"], ("id_front",), "realname_photo")
     if "id_front" not in keys:

@@ -1,12 +1,12 @@
 """Profile API: information collection, its review, the department directory."""
 from flask import request
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError
 
 from ausm_common.errors import ValidationFailed
 from ausm_common.upload_policies import collection_purpose
 
 from . import Blueprint
-from .. import schemas as S
+from .. import profile_schemas as P
 from ..auth import current_caller, login_required
 from ..cache import reference_data
 from ..edge import json_body, json_object, parse_json, require_json_if_body
@@ -17,63 +17,30 @@ from ..uploads import store_incoming
 blp = Blueprint("profile", __name__, url_prefix="/api/v1", description="信息采集、审核与会计管理部门")
 
 STEPS = ("notice", "basic", "education", "work", "department")
-CHANGE_PROOFS = ("identity_proof", "education_certificate", "degree_certificate", "abroad_certificate",
-                 "accounting_proof", "title_proof", "employment_proof")
+CHANGE_PROOFS = {"identity_proof": "身份证明", "education_certificate": "学历证书", "degree_certificate": "学位证书",
+                 "abroad_certificate": "国（境）外学历学位认证书", "accounting_proof": "会计工作经历证明",
+                 "title_proof": "会计专业职务聘书", "employment_proof": "在职证明"}
 
 
-class Loose(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class StepIn(Loose):
-    scope = fields.String(validate=validate.Length(max=32), metadata={
-        "description": "notice: accountant | qualified_non_accountant | doctor_for_intermediate"})
-    segments = fields.List(fields.Dict(), metadata={"description": "education / work: the whole list of segments"})
-    department_code = fields.String(validate=validate.Length(max=6))
-    political_status = fields.String(validate=validate.Length(max=32))
-    ethnicity = fields.String(validate=validate.Length(max=32))
-    email = fields.String(validate=validate.Length(max=100))
-    address = fields.String(validate=validate.Length(max=200))
-    postcode = fields.String(validate=validate.Length(max=10))
-    alt_id_type = fields.String(validate=validate.Length(max=32), allow_none=True)
-    alt_id_number = fields.String(validate=validate.Length(max=32), allow_none=True)
-
-
-class FileIn(Loose):
-    slot = fields.String(required=True, validate=validate.Length(max=80),
-                         metadata={"description": "basic.photo, basic.identity_proof, education.0.degree_certificate, …"})
-
-
-class SubmitIn(Loose):
-    pledge = fields.Boolean(required=True)
-    department_code = fields.String(validate=validate.Length(max=6))
-
-
-class CollectionDecisionIn(Loose):
-    decision = fields.String(required=True, validate=validate.OneOf(["approve", "return"]))
-    reasons = fields.Dict(keys=fields.String(validate=validate.Length(max=80)),
-                          values=fields.String(validate=validate.Length(max=500)),
-                          metadata={"description": "field path -> reason shown to the person next to that field"})
-    note = fields.String(validate=validate.Length(max=500))
-
-
-class ReviewQuery(Loose):
-    kind = fields.String(load_default="collection", validate=validate.OneOf(
-        ["collection", "change", "transfer", "qualification"]))
-    status = fields.String(load_default="submitted", validate=validate.OneOf(["submitted", "approved", "returned"]))
+def json_or_multipart(json_schema, files: dict[str, str]):
+    """A body that is JSON, or multipart with that JSON in `data` and files beside it: both documented, the
+    form (files and text parts) parsed by flask-smorest, the JSON checked with the same schema either way."""
+    form = blp.arguments(P.multipart(json_schema, files), location="files", required=False)
+    alternative = blp.doc(requestBody={"content": {"application/json": {"schema": json_schema}}})
+    return lambda view: alternative(form(view))
 
 
 @blp.route("/departments")
-@blp.alt_response(200, schema=S.LIST, success=True)
+@blp.arguments(P.DepartmentsQuery, location="query")
+@blp.alt_response(200, schema=P.DepartmentOut(many=True), success=True)
 @reference_data("profile", "departments", ttl=300)
-def list_departments():
+def list_departments(query):
     """会计管理部门：不带 parent 时列出省级，带 parent 时列出其下级"""
-    return gateway_services.profile.list_departments(request.args.get("parent") or None)
+    return gateway_services.profile.list_departments(query.get("parent"))
 
 
 @blp.route("/collection/options")
-@blp.alt_response(200, schema=S.OBJECT, success=True)
+@blp.alt_response(200, schema=P.OptionsOut, success=True)
 @reference_data("profile", "collection_options", ttl=300)
 def collection_options():
     """采集页面的选项：采集范围、学历、学位、政治面貌、民族、单位类型、所属行业、会计岗位、会计专业职务"""
@@ -81,7 +48,7 @@ def collection_options():
 
 
 @blp.route("/employers/<credit_code>")
-@blp.alt_response(200, schema=S.OBJECT, success=True)
+@blp.alt_response(200, schema=P.EmployerOut, success=True)
 @login_required("person")
 def lookup_employer(credit_code):
     """获取单位信息：按统一社会信用代码查询单位名称、类型、行业与地址"""
@@ -89,7 +56,7 @@ def lookup_employer(credit_code):
 
 
 @blp.route("/collection")
-@blp.alt_response(200, schema=S.OBJECT, success=True)
+@blp.alt_response(200, schema=P.CollectionOut, success=True)
 @login_required("person")
 def get_collection():
     """我的信息采集：状态、各步骤、可机器检查出的问题与退回原因"""
@@ -97,7 +64,7 @@ def get_collection():
 
 
 @blp.route("/collection", methods=["POST"])
-@blp.alt_response(201, schema=S.OBJECT, success=True)
+@blp.alt_response(201, schema=P.CollectionOut, success=True)
 @login_required("person")
 def start_collection():
     """开始信息采集（须已完成实名认证）"""
@@ -105,8 +72,8 @@ def start_collection():
 
 
 @blp.route("/collection/steps/<step>", methods=["PUT"])
-@blp.alt_response(200, schema=S.OBJECT, success=True)
-@blp.arguments(StepIn)
+@blp.alt_response(200, schema=P.CollectionOut, success=True)
+@blp.arguments(P.StepIn)
 @login_required("person")
 def save_step(data, step):
     """保存一个采集步骤（整步保存或整步不保存）"""
@@ -116,8 +83,8 @@ def save_step(data, step):
 
 
 @blp.route("/collection/files", methods=["POST"])
-@blp.alt_response(200, schema=S.OBJECT, success=True)
-@blp.arguments(FileIn, location="form")
+@blp.alt_response(200, schema=P.CollectionOut, success=True)
+@blp.arguments(P.CollectionFileForm, location="files")
 @login_required("person")
 def attach_file(form):
     """上传照片或证明材料（multipart：slot + file），按内容检查类型、大小与像素（限制见 upload-policies 的 photo、proof）"""
@@ -129,8 +96,8 @@ def attach_file(form):
 
 
 @blp.route("/collection/submission", methods=["POST"])
-@blp.alt_response(200, schema=S.OBJECT, success=True)
-@blp.arguments(SubmitIn)
+@blp.alt_response(200, schema=P.CollectionOut, success=True)
+@blp.arguments(P.SubmitIn)
 @login_required("person")
 def submit_collection(data):
     """提交审核（须勾选“承诺所提供信息真实有效”）"""
@@ -138,8 +105,8 @@ def submit_collection(data):
 
 
 @blp.route("/staff/reviews")
-@blp.alt_response(200, schema=S.LIST, success=True)
-@blp.arguments(ReviewQuery, location="query")
+@blp.alt_response(200, schema=P.QueueRowOut(many=True), success=True)
+@blp.arguments(P.ReviewQuery, location="query")
 @login_required("staff")
 def review_queue(query):
     """审核列表：本部门及下级部门的待审核、已通过、已退回记录"""
@@ -147,7 +114,7 @@ def review_queue(query):
 
 
 @blp.route("/staff/collections/<collection_id>")
-@blp.alt_response(200, schema=S.OBJECT, success=True)
+@blp.alt_response(200, schema=P.CollectionOut, success=True)
 @login_required("staff")
 def get_collection_for_review(collection_id):
     """审核详情：完整信息与证明材料（查看会被记录）"""
@@ -155,8 +122,8 @@ def get_collection_for_review(collection_id):
 
 
 @blp.route("/staff/collections/<collection_id>/decision", methods=["POST"])
-@blp.alt_response(200, schema=S.OBJECT, success=True)
-@blp.arguments(CollectionDecisionIn)
+@blp.alt_response(200, schema=P.CollectionOut, success=True)
+@blp.arguments(P.ReviewDecisionIn)
 @login_required("staff")
 def decide_collection(data, collection_id):
     """审核通过，或按字段填写原因后退回"""
@@ -164,13 +131,6 @@ def decide_collection(data, collection_id):
 
 
 # --- 信息变更 ------------------------------------------------------------------------------------
-
-class ChangeIn(StepIn):
-    kind = fields.String(required=True, validate=validate.OneOf(["basic", "education", "work", "scope"]))
-    operation = fields.String(required=True, validate=validate.OneOf(["add", "modify", "delete"]))
-    segment_id = fields.String(validate=validate.Length(max=32))
-    segment = fields.Dict(metadata={"description": "education / work: the new segment (add, modify)"})
-
 
 def _load(schema: Schema, data: dict) -> dict:
     """Bodies that arrive as multipart `data` are checked here, with the same error shape as the rest."""
@@ -190,13 +150,14 @@ def _with_uploads(caller, names, purpose):
 
 
 @blp.route("/changes", methods=["POST"])
-@blp.alt_response(201, schema=S.OBJECT, success=True)
+@json_or_multipart(P.ChangeIn, CHANGE_PROOFS)
+@blp.alt_response(201, schema=P.ChangeOut, success=True)
 @login_required("person")
-def submit_change():
+def submit_change(form):
     """提交信息变更（JSON，或 multipart：data=JSON + 证明文件 identity_proof / accounting_proof / …）"""
     caller = current_caller()
     data, keys = _with_uploads(caller, {name: f"proofs.{name}" for name in CHANGE_PROOFS}, "proof")
-    data = _load(ChangeIn(), data)
+    data = _load(P.ChangeIn(), data)
     if "identity_proof" in keys:
         data["identity_proof_key"] = keys.pop("identity_proof")
     data["proofs"] = keys
@@ -204,15 +165,16 @@ def submit_change():
 
 
 @blp.route("/changes")
-@blp.alt_response(200, schema=S.LIST, success=True)
+@blp.arguments(P.ChangesQuery, location="query")
+@blp.alt_response(200, schema=P.ChangeOut(many=True), success=True)
 @login_required("person")
-def list_changes():
+def list_changes(query):
     """变更记录：审核方式、审核状态、变更类型、变更方式、变更时间，及变更前后"""
-    return services.profile.list_changes(request.args.get("kind") or None)
+    return services.profile.list_changes(query.get("kind"))
 
 
 @blp.route("/changes/<change_id>", methods=["DELETE"])
-@blp.alt_response(200, schema=S.OBJECT, success=True)
+@blp.alt_response(200, schema=P.ChangeOut, success=True)
 @login_required("person")
 def withdraw_change(change_id):
     """撤回审核中的变更申请"""
@@ -221,25 +183,20 @@ def withdraw_change(change_id):
 
 # --- 属地关系调转 ----------------------------------------------------------------------------------
 
-class TransferIn(Loose):
-    reason = fields.String(required=True, validate=validate.OneOf(["employer_moved", "school_moved", "residence_moved"]))
-    to_department = fields.String(required=True, validate=validate.Length(max=6))
-    details = fields.Dict()
-
-
 @blp.route("/transfers", methods=["POST"])
-@blp.alt_response(201, schema=S.OBJECT, success=True)
+@json_or_multipart(P.TransferIn, {"proof": "调转证明（图片，见 upload-policies 的 transfer_proof）"})
+@blp.alt_response(201, schema=P.TransferOut, success=True)
 @login_required("person")
-def submit_transfer():
+def submit_transfer(form):
     """调转申请（multipart：data=JSON {reason, to_department, details} + proof 图片，见 upload-policies）"""
     caller = current_caller()
     data, keys = _with_uploads(caller, ("proof",), "transfer_proof")
-    data = _load(TransferIn(), data)
+    data = _load(P.TransferIn(), data)
     return services.profile.submit_transfer({**data, "proof_key": keys.get("proof")}), 201
 
 
 @blp.route("/transfers")
-@blp.alt_response(200, schema=S.LIST, success=True)
+@blp.alt_response(200, schema=P.TransferOut(many=True), success=True)
 @login_required(None)
 def list_transfers():
     """调转信息：本人的调转记录；工作人员看到调出或调入本辖区的记录"""
@@ -249,7 +206,7 @@ def list_transfers():
 # --- 职称管理 ------------------------------------------------------------------------------------
 
 @blp.route("/qualifications/library-fetch", methods=["POST"])
-@blp.alt_response(200, schema=S.OBJECT, success=True)
+@blp.alt_response(200, schema=P.FetchOut, success=True)
 @login_required("person")
 def fetch_qualifications():
     """自动获取：从全国会计资格职称库获取本人的会计专业技术资格"""
@@ -257,26 +214,64 @@ def fetch_qualifications():
 
 
 @blp.route("/qualifications", methods=["POST"])
-@blp.alt_response(201, schema=S.OBJECT, success=True)
+@json_or_multipart(P.QualificationIn, {"proof": "证书或批文图片（见 upload-policies 的 qualification_proof）"})
+@blp.alt_response(201, schema=P.QualificationOut, success=True)
 @login_required("person")
-def submit_qualification():
+def submit_qualification(form):
     """手动填报职称（multipart：data=JSON {category: accounting|other, …} + proof 图片，见 upload-policies）"""
     caller = current_caller()
     data, keys = _with_uploads(caller, ("proof",), "qualification_proof")
-    category = data.pop("category", None)
+    data = _load(P.QualificationIn(), data)
+    category = data.pop("category")
     return services.profile.submit_qualification(category, {**data, "proof_key": keys.get("proof")}), 201
 
 
 @blp.route("/qualifications")
-@blp.alt_response(200, schema=S.LIST, success=True)
+@blp.alt_response(200, schema=P.QualificationOut(many=True), success=True)
 @login_required("person")
 def list_qualifications():
     """我的职称信息"""
     return services.profile.list_qualifications()
 
 
+@blp.route("/qualifications/<string(length=32):qualification_id>")
+@blp.alt_response(200, schema=P.QualificationOut, success=True)
+@login_required("person")
+def get_qualification(qualification_id):
+    """一条职称信息（打印用）"""
+    return services.profile.get_qualification(qualification_id)
+
+
+@blp.route("/qualifications/<string(length=32):qualification_id>/refresh", methods=["POST"])
+@blp.alt_response(200, schema=P.RefreshOut, success=True)
+@login_required("person")
+def refresh_qualification(qualification_id):
+    """更新：按证书号从全国会计资格职称库重新获取（库中有该证书的本人填报记录转为系统记录）"""
+    return services.profile.refresh_qualification(qualification_id)
+
+
+@blp.route("/qualifications/<string(length=32):qualification_id>", methods=["PUT"])
+@json_or_multipart(P.QualificationEditIn, {"proof": "新的证书或批文图片（可不传，沿用原图）"})
+@blp.alt_response(200, schema=P.QualificationOut, success=True)
+@login_required("person")
+def edit_qualification(form, qualification_id):
+    """编辑：修改本人填报且未审核通过的职称，重新提交审核"""
+    caller = current_caller()
+    data, keys = _with_uploads(caller, ("proof",), "qualification_proof")
+    data = _load(P.QualificationEditIn(), data)
+    return services.profile.edit_qualification(qualification_id, {**data, "proof_key": keys.get("proof")})
+
+
+@blp.route("/qualifications/<string(length=32):qualification_id>", methods=["DELETE"])
+@blp.alt_response(200, schema=P.DeletedOut, success=True)
+@login_required("person")
+def delete_qualification(qualification_id):
+    """删除：本人填报且未审核通过的职称"""
+    return services.profile.delete_qualification(qualification_id)
+
+
 @blp.route("/archive")
-@blp.alt_response(200, schema=S.OBJECT, success=True)
+@blp.alt_response(200, schema=P.ArchiveOut, success=True)
 @login_required("person")
 def archive():
     """个人档案：基本信息、信息采集、变更、调转与职称"""
@@ -286,7 +281,7 @@ def archive():
 # --- 审核（变更、调转、职称） ---------------------------------------------------------------------------
 
 @blp.route("/staff/reviews/<kind>/<item_id>")
-@blp.alt_response(200, schema=S.OBJECT, success=True)
+@blp.alt_response(200, schema=P.ReviewItemOut, success=True)
 @login_required("staff")
 def get_review_item(kind, item_id):
     """变更、调转、职称申请的审核详情"""
@@ -294,22 +289,17 @@ def get_review_item(kind, item_id):
 
 
 @blp.route("/staff/reviews/<kind>/<item_id>/decision", methods=["POST"])
-@blp.alt_response(200, schema=S.OBJECT, success=True)
-@blp.arguments(CollectionDecisionIn)
+@blp.alt_response(200, schema=P.DecidedOut, success=True)
+@blp.arguments(P.ReviewDecisionIn)
 @login_required("staff")
 def decide_review_item(data, kind, item_id):
     """审核通过或退回（变更、调转、职称）"""
     return services.profile.decide_review_item(kind, item_id, data)
 
 
-class LegacyIn(Loose):
-    records = fields.List(fields.Dict(), required=True,
-                          metadata={"description": "[{id_number, department_code, scope, basic, education, work}]"})
-
-
 @blp.route("/staff/legacy-records", methods=["POST"])
-@blp.alt_response(200, schema=S.OBJECT, success=True)
-@blp.arguments(LegacyIn)
+@blp.alt_response(200, schema=P.LegacyOut, success=True)
+@blp.arguments(P.LegacyIn)
 @login_required("staff")
 def import_legacy_records(data):
     """导入原省平台已审核通过的采集记录（省级管理部门）；本人开始信息采集时带入，已有内容锁定"""

@@ -19,6 +19,15 @@
 
   var AUSM = (window.AUSM = window.AUSM || {});
 
+  /* The exam journey's step bar (templates/exam/_steps.html): steps before `step` done, `step` current. */
+  AUSM.examSteps = function (step) {
+    document.querySelectorAll("[data-exam-steps] [data-step]").forEach(function (li) {
+      var n = Number(li.getAttribute("data-step"));
+      li.className = n < step ? "done" : (n === step ? "current" : "");
+      if (n === step) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
+    });
+  };
+
   AUSM.SMS_INTERVAL = 180;
 
   // Rare characters found in Chinese personal names (BMP, CJK Extension A and Extension B).

@@ -18,14 +18,7 @@
   }
 
   function setStep(step) {
-    var bar = root.querySelector("[data-exam-steps]");
-    if (!bar) return;
-    bar.querySelectorAll("[data-step]").forEach(function (li) {
-      var n = Number(li.getAttribute("data-step"));
-      li.classList.toggle("is-done", n < step);
-      li.classList.toggle("is-current", n === step);
-      if (n === step) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
-    });
+    AUSM.examSteps(step);
   }
 
   function renderSummary(data) {

@@ -90,11 +90,14 @@
     el("qual-body").innerHTML = accounting.length ? accounting.map(function (q, i) {
       var d = q.data || {};
       return '<tr data-testid="qual-row" data-id="' + esc(q.id) + '"><td>' + (i + 1) + '</td><td data-testid="qual-status">' +
-        badge(q.status, q.status_label) + reasonsOf(q) + "</td><td>" + esc(q.level_label || "—") + '</td><td data-testid="qual-title-cell">' +
+        '<span class="badge ' + (q.obtained ? "badge-ok" : "badge-warn") + '" data-testid="qual-obtained">' + esc(q.obtained_label) + "</span>" +
+        (q.source === "manual" && !q.obtained ? '<span class="sub">' + esc(q.status_label) + "</span>" : "") + reasonsOf(q) +
+        "</td><td>" + esc(q.level_label || "—") + '</td><td data-testid="qual-title-cell">' +
         esc(q.title_label || "—") + "</td><td>" + esc(q.way_label || "—") + '</td><td class="nowrap">' + esc(d.obtained_date || "—") +
-        "</td><td>" + esc(d.certificate_no || d.title_certificate_no || "—") + "</td><td>" + esc(q.source_label) +
-        (d.issuer ? '<span class="sub">' + esc(d.issuer) + "</span>" : "") + "</td><td>" + proofCell(q) + "</td></tr>";
-    }).join("") : '<tr><td colspan="9" class="empty" data-testid="qual-empty">暂无会计专业技术资格信息，可点击“自动获取会计专业技术资格”或“新增会计专业技术资格”</td></tr>';
+        "</td><td>" + esc(d.certificate_no || d.title_certificate_no || "—") + '</td><td data-testid="qual-origin">' + esc(q.origin_label) +
+        (d.issuer ? '<span class="sub">' + esc(d.issuer) + "</span>" : "") + "</td><td>" + proofCell(q) + "</td>" +
+        '<td><div class="row-actions">' + actionButtons(q) + "</div></td></tr>";
+    }).join("") : '<tr><td colspan="10" class="empty" data-testid="qual-empty">暂无会计专业技术资格信息，可点击“自动获取会计专业技术资格”或“新增会计专业技术资格”</td></tr>';
     el("other-body").innerHTML = other.length ? other.map(function (q, i) {
       var d = q.data || {};
       return '<tr data-testid="other-row" data-id="' + esc(q.id) + '"><td>' + (i + 1) + '</td><td data-testid="other-status">' +
@@ -104,9 +107,56 @@
     }).join("") : '<tr><td colspan="7" class="empty" data-testid="other-empty">暂无其他专业技术人员职业资格信息</td></tr>';
   }
 
+  /** 更新 删除 编辑 打印, each enabled by the service's rule for the row; a disabled one says why. */
+  function actionButtons(q) {
+    var labels = q.action_labels || {};
+    return ["update", "delete", "edit", "print"].map(function (name) {
+      var allowed = q.actions && q.actions[name];
+      var note = (q.action_notes || {})[name] || "";
+      return '<button type="button" class="btn btn-sm' + (name === "delete" ? " btn-danger" : "") + '" data-action="' + name +
+        '" data-id="' + esc(q.id) + '" data-testid="qual-' + name + '"' + (allowed ? "" : ' disabled title="' + esc(note) + '"') +
+        ">" + esc(labels[name] || name) + "</button>";
+    }).join(" ");
+  }
+  function itemById(id) { return S.items.filter(function (q) { return q.id === id; })[0]; }
+
+  var ACTIONS = {
+    update: function (q, button) {
+      AUSM.setBusy(button, true, "更新中…");
+      return AUSM.api("POST", "/api/v1/qualifications/" + encodeURIComponent(q.id) + "/refresh").then(function (r) {
+        AUSM.showAlert(el("page-alert"), r.message, r.updated ? "success" : "warn");
+        return reload();
+      });
+    },
+    "delete": function (q) {
+      return AUSM.confirm("确定删除这条职称信息吗？删除后不可恢复。", "删除", true).then(function (ok) {
+        if (!ok) return null;
+        return AUSM.api("DELETE", "/api/v1/qualifications/" + encodeURIComponent(q.id)).then(function () {
+          AUSM.showAlert(el("page-alert"), "已删除", "success");
+          return reload();
+        });
+      });
+    },
+    edit: function (q) { openQualDialog(q); return null; },
+    print: function (q) { window.open("/qualifications/" + encodeURIComponent(q.id) + "/print", "_blank"); return null; }
+  };
+  function reload() {
+    return AUSM.api("GET", "/api/v1/qualifications").then(function (list) { S.items = list; render(); });
+  }
+
   document.addEventListener("click", function (e) {
     var t = e.target.closest("button[data-zoom]");
     if (t) AUSM.lightbox(t.getAttribute("data-zoom"), t.getAttribute("data-label"));
+    var action = e.target.closest("button[data-action]");
+    if (!action || action.disabled) return;
+    var q = itemById(action.getAttribute("data-id"));
+    var done = q && ACTIONS[action.getAttribute("data-action")](q, action);
+    if (done && done.then) {
+      done.then(function () { AUSM.setBusy(action, false); }, function (err) {
+        AUSM.setBusy(action, false);
+        AUSM.showAlert(el("page-alert"), AUSM.errorText(err), "error");
+      });
+    }
   });
 
   /* --- 自动获取 ------------------------------------------------------------------------------- */
@@ -137,7 +187,7 @@
   function multipart(data, form) {
     var body = new FormData();
     body.append("data", JSON.stringify(data));
-    body.append("proof", form.elements.proof.files[0]);
+    if (form.elements.proof.files[0]) body.append("proof", form.elements.proof.files[0]);
     return body;
   }
   function saved(row) {
@@ -193,20 +243,36 @@
   }
   qualForm.elements.level.addEventListener("change", syncLevel);
 
-  el("qual-add").addEventListener("click", function () {
+  /** 新增, or 编辑 of an entry (its values filled in; a new proof is optional then). */
+  function openQualDialog(q) {
     resetForm(qualForm);
-    syncLevel();
+    S.editing = q ? q.id : null;
+    el("qual-dialog-title").textContent = q ? "编辑会计专业技术资格" : "新增会计专业技术资格";
+    var proof = qualForm.elements.proof;
+    if (q) proof.removeAttribute("required"); else proof.setAttribute("required", "");
+    if (q) {
+      qualForm.elements.level.value = (q.data || {}).level || "";
+      syncLevel();
+      ["way", "obtained_date", "certificate_no", "title", "title_way", "title_certificate_no"].forEach(function (k) {
+        if ((q.data || {})[k] && !qualForm.elements[k].disabled) qualForm.elements[k].value = q.data[k];
+      });
+      qualForm.querySelector("[data-preview]").textContent = "沿用原证明文件（可重新上传）";
+    } else {
+      syncLevel();
+    }
     AUSM.openDialog("qual-dialog");
     qualForm.elements.level.focus();
-  });
+  }
+  el("qual-add").addEventListener("click", function () { openQualDialog(null); });
 
   AUSM.bindForm(qualForm, {
-    url: "/api/v1/qualifications",
+    url: function () { return S.editing ? "/api/v1/qualifications/" + encodeURIComponent(S.editing) : "/api/v1/qualifications"; },
+    get method() { return S.editing ? "PUT" : "POST"; },
     multipart: true,
     busyText: "提交中…",
     transform: function (fd, form) {
       var d = AUSM.formData(form);
-      var data = { category: "accounting" };
+      var data = S.editing ? {} : { category: "accounting" };
       ["level", "way", "obtained_date", "certificate_no", "title", "title_way", "title_certificate_no"].forEach(function (k) {
         if (d[k]) data[k] = d[k];
       });

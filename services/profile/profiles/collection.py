@@ -283,6 +283,8 @@ def submit(session, collection: Collection, pledged: bool, now, today):
     if not collection.department_code:
         raise ValidationFailed("DEPARTMENT_REQUIRED", "请选择会计管理部门", {"department_code": "请选择会计管理部门"})
     domain.raise_if(problems(collection, today, pledged=True))
+    log(session, {"id": collection.account_id, "name": "本人"}, collection,
+        review.submission_action(collection.decided_at), now)
     collection.status = "submitted"
     collection.pledged_at = now
     collection.submitted_at = now

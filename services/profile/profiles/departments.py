@@ -9,40 +9,60 @@ from .models import Department, Outbox
 
 REFERENCE_DATA_CHANGED = "reference_data_changed"   # the gateway drops its cached copies on this event
 
+from . import domain
+
 
 def ensure_directory(session) -> dict:
-    """Load the directory from the division data: new departments added, renamed ones renamed, in the caller's
-    transaction; when anything changed, the gateways are told (through the outbox, in the same transaction)."""
+    """Apply the divisions data file: add new departments, rename changed ones, close those whose division is gone
+    (merged or renamed; recorded in division-changes.csv) without touching their records; in the caller's
+    transaction. When anything changed, the gateways are told (through the outbox, in the same transaction)."""
     existing = {d.code: d for d in session.scalars(select(Department))}
-    added = renamed = 0
+    counts = {"added": 0, "renamed": 0, "abolished": 0, "reopened": 0}
+    current = set()
     for code, name, level, parent in divisions.current_divisions():
         full = divisions.department_name(code)
         if full is None:          # HK, Macau, Taiwan: no department on the platform
             continue
-        province = code[:2] + "0000"
+        current.add(code)
         row = existing.get(code)
         if row is None:
             session.add(Department(code=code, name=full, division_name=name, level=level, parent_code=parent,
-                                   province_code=province))
-            added += 1
-        elif (row.name, row.division_name, row.parent_code) != (full, name, parent):
+                                   province_code=code[:2] + "0000"))
+            counts["added"] += 1
+            continue
+        if (row.name, row.division_name, row.parent_code) != (full, name, parent):
             row.name, row.division_name, row.parent_code = full, name, parent
-            renamed += 1
-    if added or renamed:
-        record_event(session, Outbox, REFERENCE_DATA_CHANGED, {"kind": "departments", "added": added,
-                                                                "renamed": renamed})
-    return {"added": added, "renamed": renamed, "total": len(existing) + added}
+            counts["renamed"] += 1
+        if row.abolished_on is not None:
+            row.abolished_on = row.successor_code = None
+            counts["reopened"] += 1
+    for code, row in existing.items():
+        if code not in current and row.abolished_on is None and row.level != "national":
+            change = domain.division_change(code)
+            row.abolished_on = domain.abolished_on(change, divisions.dataset()["as_of"])
+            row.successor_code = change["new_code"] if change else None
+            counts["abolished"] += 1
+    if counts["added"] or counts["renamed"] or counts["abolished"] or counts["reopened"]:
+        record_event(session, Outbox, REFERENCE_DATA_CHANGED, {"kind": "departments", **counts})
+    counts["total"] = len(existing) + counts["added"]
+    counts["dataset"] = divisions.dataset()
+    return counts
 
 
-def get(session, code: str | None) -> Department:
+def get(session, code: str | None, field: str = "department_code") -> Department:
+    """A department that can be chosen today (not one of a merged or renamed division)."""
     row = session.get(Department, code) if code else None
     if row is None:
-        raise ValidationFailed("DEPARTMENT_INVALID", "请选择有效的会计管理部门", {"department_code": "请选择会计管理部门"})
+        raise ValidationFailed("DEPARTMENT_INVALID", "请选择有效的会计管理部门", {field: "请选择会计管理部门"})
+    if row.abolished_on is not None:
+        successor = session.get(Department, row.successor_code) if row.successor_code else None
+        message = domain.abolished_message(row.name, successor.name if successor else None)
+        raise ValidationFailed("DEPARTMENT_ABOLISHED", message, {field: message})
     return row
 
 
 def children(session, parent_code: str | None) -> list[dict]:
-    query = select(Department).order_by(Department.code)
+    query = select(Department).where(Department.abolished_on.is_(None)).order_by(Department.code)
     query = query.where(Department.parent_code == parent_code) if parent_code \
         else query.where(Department.level == "province")
     return [view(d) for d in session.scalars(query)]
@@ -51,8 +71,11 @@ def children(session, parent_code: str | None) -> list[dict]:
 def view(d: Department | None) -> dict | None:
     if d is None:
         return None
-    return {"code": d.code, "name": d.name, "division_name": d.division_name, "level": d.level,
-            "parent_code": d.parent_code}
+    out = {"code": d.code, "name": d.name, "division_name": d.division_name, "level": d.level,
+           "parent_code": d.parent_code}
+    if d.abolished_on is not None:
+        out.update(abolished_on=d.abolished_on.isoformat(), successor_code=d.successor_code)
+    return out
 
 
 def path(session, code: str | None) -> list[dict]:
@@ -96,4 +119,4 @@ def jurisdiction_filter(column, caller: dict):
         return column.like(code[:2] + "%")
     if level == "city":
         return column.like(code[:4] + "%")
-    return column == code
+    return column.in_((code, *divisions.predecessors(code)))   # and the divisions merged into it

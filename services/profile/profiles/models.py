@@ -7,7 +7,9 @@ are JSON inside the row, so a step saves all or nothing.
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
+from datetime import date
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ausm_common.clock import utcnow
@@ -32,6 +34,10 @@ class Department(Base):
     level: Mapped[str] = mapped_column(String(16))                # province|city|county
     parent_code: Mapped[str | None] = mapped_column(String(6), index=True)
     province_code: Mapped[str] = mapped_column(String(6), index=True)
+    # A division that merged into another or was renamed: its department stays (its records and their
+    # history keep pointing at it), no longer offered for new choices; the successor's staff review its records.
+    abolished_on: Mapped[date | None] = mapped_column(Date)
+    successor_code: Mapped[str | None] = mapped_column(String(6))
 
 
 class Collection(Base):
@@ -146,6 +152,49 @@ class LegacyRecord(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)      # basic, education, work, department_code
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Question(Base):
+    """咨询答疑: a person's question about a module, answered by their management department's staff."""
+    __tablename__ = "questions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(String(32), index=True)
+    asker_name: Mapped[str] = mapped_column(String(64))              # masked when shown
+    module: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(100))
+    department_code: Mapped[str] = mapped_column(String(6), index=True)
+    status: Mapped[str] = mapped_column(String(16))                  # open|answered|closed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class QuestionMessage(Base):
+    """One message of a question's thread: the question, a follow-up, or a staff answer."""
+    __tablename__ = "question_messages"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    question_id: Mapped[str] = mapped_column(String(32), index=True)
+    author: Mapped[str] = mapped_column(String(8))                   # person|staff
+    staff_id: Mapped[str | None] = mapped_column(String(32))
+    staff_name: Mapped[str | None] = mapped_column(String(64))
+    department_code: Mapped[str | None] = mapped_column(String(6))  # the answering staff member's department
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HelpArticle(Base):
+    """帮助中心: a common answer published by staff (from a question, or written directly)."""
+    __tablename__ = "help_articles"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    module: Mapped[str] = mapped_column(String(16), index=True)
+    question: Mapped[str] = mapped_column(String(200))
+    answer: Mapped[str] = mapped_column(Text)
+    source_question_id: Mapped[str | None] = mapped_column(String(32))
+    department_code: Mapped[str] = mapped_column(String(6))
+    published_by: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 KIT = kit_tables(Base)

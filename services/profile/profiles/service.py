@@ -1,21 +1,21 @@
 """The profile service (on the kit's ServiceBase, imported as `kit.` so `nameko run` finds only this
 class): thin entrypoints over collection, departments and review modules."""
 from nameko.extensions import DependencyProvider
-from sqlalchemy import select
 
 from ausm_common.clock import beijing
 from ausm_common.config import file_link_secret
 from ausm_common.errors import NotFound, ValidationFailed
 from ausm_common.outbox import record_event
 from ausm_common import service as kit
-from ausm_common.service import entrypoint, handle_event
+from ausm_common.service import entrypoint, handle_event, load
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link
 
-from . import changes, departments, domain, field_checks, legacy, qualifications, review, transfers, views
+from . import (changes, departments, domain, field_checks, legacy, qualifications, questions, review, schemas,
+               transfers, views)
 from . import collection as coll
 from .adapters import build_degree_checker, build_employer_directory, build_qualification_library
-from .models import KIT, ChangeRequest, Collection, Outbox, Qualification, ReviewLog, Transfer
+from .models import KIT, ChangeRequest, Collection, Outbox, Qualification, Transfer
 
 
 class Providers(DependencyProvider):
@@ -71,6 +71,14 @@ class ProfileService(kit.ServiceBase):
     def collection_options(self):
         return views.options()
 
+    @entrypoint
+    def get_exam_profile(self, account_id):
+        """For the exam service only: the approved collection it snapshots into an enrollment."""
+        self.caller.service("exam")
+        account_id = load(schemas.RecordIdIn(), {"id": account_id})["id"]
+        with self.db.get_session() as session:
+            return views.exam_profile(session, coll.for_person(session, account_id))
+
     @handle_event("identity", "phone_changed")
     def handle_phone_changed(self, session, event):
         """Keep the registration copy in the collection current (the event carries the new phone)."""
@@ -79,11 +87,13 @@ class ProfileService(kit.ServiceBase):
     # --- departments ------------------------------------------------------------------
     @entrypoint
     def list_departments(self, parent_code=None):
+        parent_code = load(schemas.DepartmentChildrenIn(), {"parent_code": parent_code})["parent_code"]
         with self.db.get_session() as session:
             return departments.children(session, parent_code)
 
     @entrypoint
     def get_department_path(self, code):
+        code = load(schemas.DepartmentPathIn(), {"code": code})["code"]
         with self.db.get_session() as session:
             return departments.path(session, code)
 
@@ -108,6 +118,8 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def save_collection_step(self, step, data):
+        step = load(schemas.StepIn(), {"step": step})["step"]
+        data = load(schemas.STEPS[step](), data)
         with self.db.get_session() as session:
             found = coll.require_editable(self._mine(session, lock=True))
             now = self._now()
@@ -128,6 +140,7 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def attach_collection_file(self, slot, key):
+        slot, key = (load(schemas.AttachIn(), {"slot": slot, "key": key})[k] for k in ("slot", "key"))
         with self.db.get_session() as session:
             found = coll.require_editable(self._mine(session, lock=True))
             coll.attach(found, self.storage, slot, key, found.account_id, self._now())
@@ -135,6 +148,7 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def submit_collection(self, data):
+        data = load(schemas.SubmitIn(), data)
         with self.db.get_session() as session:
             found = coll.require_editable(self._mine(session, lock=True))
             if data.get("department_code"):
@@ -147,14 +161,15 @@ class ProfileService(kit.ServiceBase):
     @entrypoint
     def check_field(self, field, value=None, context=None):
         """One field of the segment editor under the rules its step applies (the gateway's field checks)."""
+        data = load(schemas.FieldCheckIn(), {"field": field, "value": value, "context": context or {}})
         birth = None
-        if self.caller.kind == "person" and field in field_checks.FIELDS and field != "credit_code":
+        if self.caller.kind == "person" and data["field"] in field_checks.FIELDS and data["field"] != "credit_code":
             birth = domain.parse_date(self._person(self._person_id()).get("birth_date"))
-        return field_checks.check_field(str(field), value, context if isinstance(context, dict) else {}, birth,
-                                        self._today())
+        return field_checks.check_field(data["field"], data["value"], data["context"], birth, self._today())
 
     @entrypoint
     def lookup_employer(self, credit_code):
+        credit_code = load(schemas.EmployerIn(), {"credit_code": credit_code})["credit_code"]
         code = domain.validate_credit_code(credit_code)
         employer = self.providers.employers.lookup(code)
         if employer is None:
@@ -164,18 +179,21 @@ class ProfileService(kit.ServiceBase):
     @entrypoint
     def import_legacy_records(self, records):
         """Province staff (or a province's system) load records approved on the old provincial platform."""
+        records = load(schemas.LegacyIn(), {"records": records})["records"]
         with self.db.get_session() as session:
             return legacy.load(session, self.caller.user, legacy.check_records(records), self._now())
 
     # --- review ----------------------------------------------------------------------
     @entrypoint
     def review_queue(self, kind="collection", status="submitted"):
+        kind, status = (load(schemas.QueueIn(), {"kind": kind, "status": status})[k] for k in ("kind", "status"))
         caller = self._reviewer()
         with self.db.get_session() as session:
             return views.review_queue(session, caller, kind, status)
 
     @entrypoint
     def get_collection_for_review(self, collection_id):
+        collection_id = load(schemas.RecordIdIn(), {"id": collection_id})["id"]
         caller = self._reviewer()
         with self.db.get_session() as session:
             found = session.get(Collection, collection_id)
@@ -188,6 +206,7 @@ class ProfileService(kit.ServiceBase):
     # --- changes (信息变更) -------------------------------------------------------------
     @entrypoint
     def submit_change(self, data):
+        data = load(schemas.ChangeIn(), data)
         with self.db.get_session() as session:
             found = self._mine(session, lock=True)
             request = changes.submit(session, self.storage, found, data.get("kind"), data.get("operation"),
@@ -202,11 +221,13 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def list_changes(self, kind=None):
+        kind = load(schemas.ChangeListIn(), {"kind": kind})["kind"]
         with self.db.get_session() as session:
             return changes.history(session, self._person_id(), kind, self._link)
 
     @entrypoint
     def withdraw_change(self, change_id):
+        change_id = load(schemas.RecordIdIn(), {"id": change_id})["id"]
         with self.db.get_session() as session:
             request = session.get(ChangeRequest, change_id, with_for_update=True)
             if request is None or request.account_id != self._person_id():
@@ -217,6 +238,7 @@ class ProfileService(kit.ServiceBase):
     # --- transfers (属地关系调转) ------------------------------------------------------------
     @entrypoint
     def submit_transfer(self, data):
+        data = load(schemas.TransferIn(), data)
         account_id = self._person_id()
         with self.db.get_session() as session:
             found = coll.for_person(session, account_id, lock=True)
@@ -242,15 +264,116 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def submit_qualification(self, category, data):
+        category = load(schemas.QualificationCategoryIn(), {"category": category})["category"]
+        data = load(schemas.QualificationIn(), data)
         with self.db.get_session() as session:
             found = self._mine(session, lock=True)
             row = qualifications.submit(session, self.storage, found, category, data, self._today(), self._now())
             return qualifications.view(row, self._link)
 
     @entrypoint
+    def get_qualification(self, qualification_id):
+        qualification_id = load(schemas.RecordIdIn(), {"id": qualification_id})["id"]
+        with self.db.get_session() as session:
+            row = qualifications.mine(session, self._person_id(), qualification_id)
+            found = coll.for_person(session, row.account_id)
+            return {**qualifications.view(row, self._link),
+                    "person": views.person_view(found.person, full=False) if found else None}
+
+    @entrypoint
+    def refresh_qualification(self, qualification_id):
+        qualification_id = load(schemas.RecordIdIn(), {"id": qualification_id})["id"]
+        with self.db.get_session() as session:
+            found = self._mine(session)
+            row = qualifications.mine(session, found.account_id, qualification_id, lock=True)
+            result = qualifications.refresh(self.providers.qualifications, found, row, self._now())
+            return {**result, "item": qualifications.view(row, self._link)}
+
+    @entrypoint
+    def delete_qualification(self, qualification_id):
+        qualification_id = load(schemas.RecordIdIn(), {"id": qualification_id})["id"]
+        with self.db.get_session() as session:
+            row = qualifications.mine(session, self._person_id(), qualification_id, lock=True)
+            qualifications.delete(self.storage, row, session)
+            return {"id": qualification_id, "deleted": True}
+
+    @entrypoint
+    def edit_qualification(self, qualification_id, data):
+        qualification_id = load(schemas.RecordIdIn(), {"id": qualification_id})["id"]
+        data = load(schemas.QualificationIn(), data)
+        with self.db.get_session() as session:
+            found = self._mine(session, lock=True)
+            row = qualifications.mine(session, found.account_id, qualification_id, lock=True)
+            qualifications.edit(self.storage, found, row, data, self._today(), self._now())
+            return qualifications.view(row, self._link)
+
+    @entrypoint
     def list_qualifications(self):
         with self.db.get_session() as session:
             return qualifications.for_person(session, self._person_id(), self._link)
+
+    # --- 咨询答疑 and the help center ------------------------------------------------------------
+    @entrypoint
+    def ask_question(self, data):
+        data = load(schemas.QuestionIn(), data)
+        account_id = self._person_id()
+        with self.db.get_session() as session:
+            found = coll.for_person(session, account_id)
+            name = (found.person or {}).get("name") if found else self._person(account_id).get("full_name")
+            question = questions.ask(session, account_id, name, found.department_code if found else None, data,
+                                     self._now())
+            return questions.view(session, question)
+
+    @entrypoint
+    def list_my_questions(self):
+        with self.db.get_session() as session:
+            return questions.mine(session, self._person_id())
+
+    @entrypoint
+    def follow_up_question(self, question_id, data):
+        question_id = load(schemas.RecordIdIn(), {"id": question_id})["id"]
+        data = load(schemas.ReplyIn(), data)
+        with self.db.get_session() as session:
+            question = questions.own(session, self._person_id(), question_id, lock=True)
+            questions.follow_up(session, question, data.get("text"), self._now())
+            return questions.view(session, question)
+
+    @entrypoint
+    def question_queue(self, status=None):
+        status = load(schemas.QuestionQueueIn(), {"status": status})["status"]
+        caller = self._reviewer()
+        with self.db.get_session() as session:
+            return questions.queue(session, caller, status)
+
+    @entrypoint
+    def get_question_for_staff(self, question_id):
+        question_id = load(schemas.RecordIdIn(), {"id": question_id})["id"]
+        caller = self._reviewer()
+        with self.db.get_session() as session:
+            return questions.view(session, questions.for_staff(session, caller, question_id), for_staff_view=True)
+
+    @entrypoint
+    def answer_question(self, question_id, data):
+        question_id = load(schemas.RecordIdIn(), {"id": question_id})["id"]
+        data = load(schemas.ReplyIn(), data)
+        caller = self._reviewer()
+        with self.db.get_session() as session:
+            question = questions.for_staff(session, caller, question_id, lock=True)
+            questions.answer(session, caller, question, data.get("text"), self._now())
+            return questions.view(session, question, for_staff_view=True)
+
+    @entrypoint
+    def publish_help_article(self, data):
+        data = load(schemas.ArticleIn(), data)
+        caller = self._reviewer()
+        with self.db.get_session() as session:
+            return questions.article_view(session, questions.publish(session, caller, data, self._now()))
+
+    @entrypoint
+    def list_help_articles(self, module=None):
+        module = load(schemas.ArticlesIn(), {"module": module})["module"]
+        with self.db.get_session() as session:
+            return questions.articles(session, module)
 
     # --- personal archive (个人中心 档案) ------------------------------------------------------
     @entrypoint
@@ -275,6 +398,7 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def get_review_item(self, kind, item_id):
+        kind, item_id = (load(schemas.ReviewItemIn(), {"kind": kind, "id": item_id})[k] for k in ("kind", "id"))
         caller = self._reviewer()
         with self.db.get_session() as session:
             row = self._review_item(session, kind, item_id)
@@ -285,14 +409,14 @@ class ProfileService(kit.ServiceBase):
             review.log(session, caller, kind, row.id, row.account_id, department, "view", self._now())
             item = {"change": lambda: changes.view(row, self._link), "transfer": lambda: transfers.view(session, row, self._link),
                     "qualification": lambda: qualifications.view(row, self._link)}[kind]()
-            history = [{"action": r.action, "staff_name": r.staff_name, "at": r.at.isoformat(), "reasons": r.reasons,
-                        "note": r.note} for r in session.scalars(select(ReviewLog).where(
-                            ReviewLog.subject_id == row.id).order_by(ReviewLog.at))]
+            history = review.history(session, row.id)
             return {"kind": kind, "item": item, "history": history, "person": views.person_view(found.person, full=True) if found else None,
                     "collection": self._view(session, found, for_staff=True) if found else None}
 
     @entrypoint
     def decide_review_item(self, kind, item_id, data):
+        kind, item_id = (load(schemas.ReviewItemIn(), {"kind": kind, "id": item_id})[k] for k in ("kind", "id"))
+        data = load(schemas.DecisionIn(), data)
         caller = self._reviewer()
         with self.db.get_session() as session:
             row = self._review_item(session, kind, item_id, lock=True)
@@ -316,6 +440,8 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def decide_collection(self, collection_id, data):
+        collection_id = load(schemas.RecordIdIn(), {"id": collection_id})["id"]
+        data = load(schemas.DecisionIn(), data)
         caller = self._reviewer()
         with self.db.get_session() as session:
             found = session.get(Collection, collection_id, with_for_update=True)

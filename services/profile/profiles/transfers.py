@@ -22,7 +22,7 @@ def submit(session, store, collection: Collection | None, data: dict, today, now
                                             pending_counts(session, account_id),
                                             collection.department_code if collection else None, target)
         if not problems:
-            departments.get(session, target)
+            departments.get(session, target, field="to_department")
             problems = domain.check_transfer(data.get("reason"), data.get("details") or {}, today)
         if problems:   # the request names the target `to_department`; so do the errors
             raise RuleViolations([domain.Problem("to_department", p.code, p.message)

@@ -5,8 +5,8 @@ from ausm_common.masking import mask_id_number as mask_id
 from ausm_common.masking import mask_name, mask_phone
 
 from . import collection as coll
-from . import departments, domain
-from .models import ChangeRequest, Collection, Department, Qualification, ReviewLog, Transfer
+from . import departments, domain, review
+from .models import ChangeRequest, Collection, Department, Qualification, Transfer
 
 
 def person_view(person: dict, full: bool) -> dict:
@@ -85,10 +85,7 @@ def collection_view(session, collection: Collection, link, today, for_staff=Fals
         "version": collection.version,
     }
     if for_staff:
-        view["history"] = [{"action": r.action, "staff_name": r.staff_name, "at": r.at.isoformat(),
-                            "reasons": r.reasons, "note": r.note}
-                           for r in session.scalars(select(ReviewLog).where(ReviewLog.subject_id == collection.id)
-                                                    .order_by(ReviewLog.at))]
+        view["history"] = review.history(session, collection.id)
     return view
 
 
@@ -145,7 +142,8 @@ def options() -> dict:
         return [{"code": k, "label": v} for k, v in mapping.items()]
     names = ("SCOPES", "STUDY_MODES", "EDUCATION_LEVELS", "DEGREES", "POLITICAL_STATUSES", "ETHNICITIES",
              "EMPLOYER_TYPES", "INDUSTRIES", "ACCOUNTING_POST_LEVELS", "ACCOUNTING_POSTS", "TITLES", "QUAL_LEVELS",
-             "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS", "ARCHIVE_MODES", "ALT_ID_TYPES")
+             "QUAL_WAYS", "OTHER_QUAL_TYPES", "TRANSFER_REASONS", "ARCHIVE_MODES", "ALT_ID_TYPES", "MODULES",
+             "QUESTION_STATUSES")
     return {name.lower(): pairs(getattr(domain, name)) for name in names if hasattr(domain, name)}
 
 
@@ -174,3 +172,22 @@ def other_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
                                                        or getattr(row, "to_department", None)),
                     "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None})
     return out
+
+
+def exam_profile(session, collection: Collection | None) -> dict:
+    """What the exam service reads of a person (service-only RPC): the approved collection's education, work,
+    department, photo and approved qualifications; only `approved` and `status` when there is none."""
+    if collection is None or collection.status != "approved":
+        return {"approved": False, "status": collection.status if collection else "not_started"}
+    qualifications = session.scalars(select(Qualification).where(Qualification.account_id == collection.account_id,
+                                                                 Qualification.status == "approved"))
+    photo = (collection.basic or {}).get("photo")
+    return {"approved": True, "status": "approved", "collection_id": collection.id,
+            "department_code": collection.department_code,
+            "department_name": department_name(session, collection.department_code),
+            "education": [{k: v for k, v in s.items() if k not in ("proofs", "locked")} for s in collection.education or []],
+            "work": [{k: v for k, v in s.items() if k not in ("proofs", "locked")} for s in collection.work or []],
+            "basic": {k: v for k, v in (collection.basic or {}).items()
+                      if k not in ("photo", "identity_proof", "qualification_certificate")},
+            "photo": {k: photo.get(k) for k in ("key", "content_type", "size", "width", "height")} if photo else None,
+            "qualifications": [{"category": q.category, "status": q.status, "data": q.data} for q in qualifications]}

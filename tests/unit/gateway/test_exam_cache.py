@@ -1,0 +1,42 @@
+"""The gateway's reference-data cache for the exam list and province tables: one call per TTL, ETag and 304,
+dropped on a staff change made through the same process."""
+from gateway import create_app
+from gateway import refcache
+
+
+class Counting:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return {"rows": [{"region_code": "330000", "region_name": "浙江省"}], "n": self.calls}
+
+
+def test_cached_json_serves_one_answer_per_ttl_with_an_etag(monkeypatch):
+    app = create_app({"TESTING": True, "SANDBOX": True})
+    refcache.clear()
+    produce = Counting()
+    with app.test_request_context("/api/v1/exams/x/provinces"):
+        first = refcache.cached_json("provinces:x", produce)
+        second = refcache.cached_json("provinces:x", produce)
+    assert produce.calls == 1 and first.get_data() == second.get_data()
+    assert "浙江省" in first.get_data(as_text=True) and first.headers["Cache-Control"] == "public, max-age=5"
+    with app.test_request_context("/api/v1/exams/x/provinces", headers={"If-None-Match": first.headers["ETag"]}):
+        assert refcache.cached_json("provinces:x", produce).status_code == 304
+    refcache.clear()
+    with app.test_request_context("/api/v1/exams/x/provinces"):
+        third = refcache.cached_json("provinces:x", produce)
+    assert produce.calls == 2 and third.headers["ETag"] != first.headers["ETag"]
+
+
+def test_entries_expire_after_the_ttl(monkeypatch):
+    app = create_app({"TESTING": True, "SANDBOX": True})
+    refcache.clear()
+    monkeypatch.setenv("REFERENCE_CACHE_SECONDS", "0")
+    produce = Counting()
+    with app.test_request_context("/api/v1/exams"):
+        refcache.cached_json("exams", produce)
+        refcache.cached_json("exams", produce)
+    assert produce.calls == 2
+    refcache.clear()
