@@ -31,6 +31,15 @@ def for_person(session, account_id: str, lock: bool = False) -> Collection | Non
                            select(Collection).where(Collection.account_id == account_id)).first()
 
 
+def approved_by_id_numbers(session, id_numbers) -> list[Collection]:
+    """Approved collections of these ID numbers (the registration copy holds the full number)."""
+    wanted = sorted({str(n).strip().upper() for n in id_numbers if n})
+    if not wanted:
+        return []
+    return list(session.scalars(select(Collection).where(Collection.status == "approved",
+                                                         Collection.person["id_number"].as_string().in_(wanted))))
+
+
 def follow_phone_change(session, account_id: str, phone: str):
     """Keep the registration copy current; setting (not adding) makes a repeat harmless."""
     found = for_person(session, account_id, lock=True)

@@ -176,6 +176,11 @@ class RecordIdIn(In):
     id = Str(required=True, validate=ID)
 
 
+class IdNumbersIn(In):
+    id_numbers = fields.List(Str(validate=validate.Length(max=32)), required=True,
+                             validate=validate.Length(max=5000))
+
+
 class ReviewItemIn(In):
     kind = one_of(REVIEW_KINDS[1:], error="审核类型不正确")
     id = Str(required=True, validate=ID)

@@ -79,6 +79,23 @@ class ProfileService(kit.ServiceBase):
         with self.db.get_session() as session:
             return views.exam_profile(session, coll.for_person(session, account_id))
 
+    @entrypoint
+    def get_cpe_person(self, account_id):
+        """For the cpe service only: the person's name, ID number and management department (approved collection)."""
+        self.caller.service("cpe")
+        account_id = load(schemas.RecordIdIn(), {"id": account_id})["id"]
+        with self.db.get_session() as session:
+            return views.cpe_person(session, coll.for_person(session, account_id))
+
+    @entrypoint
+    def find_cpe_people(self, id_numbers):
+        """For the cpe service only: the people with an approved collection among these ID numbers (institution
+        reports name people by 证件号码)."""
+        self.caller.service("cpe")
+        id_numbers = load(schemas.IdNumbersIn(), {"id_numbers": id_numbers})["id_numbers"]
+        with self.db.get_session() as session:
+            return [views.cpe_person(session, c) for c in coll.approved_by_id_numbers(session, id_numbers)]
+
     @handle_event("identity", "phone_changed")
     def handle_phone_changed(self, session, event):
         """Keep the registration copy in the collection current (the event carries the new phone)."""

@@ -131,6 +131,16 @@ def review_queue(session, caller: dict, kind: str, status: str) -> list[dict]:
     return out
 
 
+def cpe_person(session, collection: Collection | None) -> dict:
+    """What the cpe service reads of a person (service-only RPC)."""
+    if collection is None or collection.status != "approved":
+        return {"approved": False, "status": collection.status if collection else "not_started"}
+    return {"approved": True, "account_id": collection.account_id, "name": (collection.person or {}).get("name") or "",
+            "id_number": (collection.person or {}).get("id_number") or "",
+            "department_code": collection.department_code,
+            "department_name": department_name(session, collection.department_code) or ""}
+
+
 def department_name(session, code: str | None) -> str | None:
     row = session.get(Department, code) if code else None
     return row.name if row else None
