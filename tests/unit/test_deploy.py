@@ -117,11 +117,11 @@ CALLED = f"the gateway calls service {{name!r}} ({REGISTRY}), which is not deplo
 def test_a_registered_service_that_nobody_deploys_fails_the_check(repo_copy):
     """The rule that would have caught profile missing from deploy/: /healthz pings every registered service."""
     registry = repo_copy / REGISTRY
-    registry.write_text(registry.read_text() + "  - {name: cpe, package: cpe}\n")
+    registry.write_text(registry.read_text() + "  - {name: ghost, package: ghost}\n")
 
     result = run_checker("--root", str(repo_copy), "--no-tools")   # fatal without --strict too
     assert result.returncode == 1, result.stdout
-    assert CALLED.format(name="cpe") + "compose.yml nor in deploy/k8s" in result.stdout, result.stdout
+    assert CALLED.format(name="ghost") + "compose.yml nor in deploy/k8s" in result.stdout, result.stdout
 
 
 def test_a_called_service_missing_only_from_kubernetes_fails_the_check(repo_copy):
