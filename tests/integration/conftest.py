@@ -143,3 +143,37 @@ def exam_db(exam_database_url):
     factory = SessionFactory(make_engine(exam_database_url, pool_size=4))
     yield factory
     factory.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def cpe_database_url():
+    """The cpe database with the national standard as its first rule version (cpe.seed)."""
+    with infra.fresh_database("ausm_cpe_it", "cpe") as url:
+        from ausm_common.db import SessionFactory, make_engine
+        from cpe import seed
+
+        factory = SessionFactory(make_engine(url, pool_size=1))
+        with factory.get_session() as session:
+            seed.seed(session)
+        factory.engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def cpe(config, cpe_database_url, profile):
+    from cpe.service import CpeService
+
+    container = ServiceContainer(CpeService, {**config, "CPE_DATABASE_URL": cpe_database_url, "RPC_TIMEOUT": 10,
+                                              "max_workers": 20})
+    container.start()
+    yield container
+    container.stop()
+
+
+@pytest.fixture
+def cpe_db(cpe_database_url):
+    from ausm_common.db import SessionFactory, make_engine
+
+    factory = SessionFactory(make_engine(cpe_database_url, pool_size=2))
+    yield factory
+    factory.engine.dispose()

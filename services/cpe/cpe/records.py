@@ -155,9 +155,9 @@ def compute(session, person: Person, form: str, data: dict, today: date) -> dict
     """Everything the service derives from a form: 年度, kind, credits (per row), the rules' version, the claim."""
     year_field = rules.year_source(form)
     year = rules.derive_year(form, data)
-    rules.check_dates(form, data, today)
     version = rules_for(session, person.department_code, rules.source_date(form, data))
     rules.check_year(year, today, year_field, version.rules.get("late_until", "03-31"))
+    rules.check_dates(form, data, today)
     amount, row_credits = rules.convert(form, data, version.rules)
     return {"year": year, "kind": rules.kind_of(form), "credits": amount, "row_credits": row_credits,
             "version": version, "claim_key": rules.claim_key(form, data)}
