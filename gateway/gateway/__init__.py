@@ -54,9 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
                                              name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
-    from . import (cache, edge, errors, files, health, notify, pages, pages_exam, pages_help, pages_payment,
+    from . import (cache, edge, errors, files, health, notify, pages, pages_cpe, pages_exam, pages_help, pages_payment,
                    pages_profile, security, throttle)
-    from .api import Api, exam, help, identity, payments, profile, uploads
+    from .api import Api, cpe, exam, help, identity, payments, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": edge.RULES}})
@@ -69,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register_blueprint(uploads.blp)
     api.register_blueprint(payments.blp)
     api.register_blueprint(exam.blp)
+    api.register_blueprint(cpe.blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)
     app.register_blueprint(notify.blp)
@@ -77,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages_help.blp)
     app.register_blueprint(pages_payment.blp)
     app.register_blueprint(pages_exam.blp)
+    app.register_blueprint(pages_cpe.blp)
     if app.config["SANDBOX"]:
         from . import sandbox
         app.register_blueprint(sandbox.blp)

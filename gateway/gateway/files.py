@@ -22,4 +22,9 @@ def serve(key):
     response = Response(data, mimetype=CONTENT_TYPES.get(sniff(data), "application/octet-stream"))
     response.headers["Cache-Control"] = "private, max-age=60"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "application/pdf":
+        # Evidence PDFs (继续教育个人申请附件) are shown inline on our own review page, in a frame of it.
+        response.headers["Content-Disposition"] = "inline"
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
     return response

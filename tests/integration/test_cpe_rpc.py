@@ -110,7 +110,7 @@ def test_apply_preview_review_return_fix_and_yearly_record(rpc, store, cpe_db):
                   if o.payload["account_id"] == person["id"]]
     assert [e["total"] for e in events] == [45, 75]
     again = app_error(cpe.save_application, {"form": "paper", "data": PAPER})
-    assert again.code == "DUPLICATE_CLAIM" and "title" in again.errors
+    assert again.code == "DUPLICATE_CLAIM" and "data.title" in again.errors
 
 
 def test_bad_input_is_refused_with_the_field_and_nothing_saved(rpc, store, cpe_db):
@@ -120,9 +120,9 @@ def test_bad_input_is_refused_with_the_field_and_nothing_saved(rpc, store, cpe_d
     before = count(cpe_db, Application, account_id=person["id"])
     end_first = app_error(cpe.save_application, {"form": "offline_training",
                                                  "data": {**OFFLINE, "end_date": f"{YEAR}-03-01"}})
-    assert end_first.code == "END_BEFORE_START" and "end_date" in end_first.errors
+    assert end_first.code == "END_BEFORE_START" and "data.end_date" in end_first.errors
     future = app_error(cpe.save_application, {"form": "paper", "data": {**PAPER, "published_on": f"{YEAR + 1}-01-10"}})
-    assert future.code == "FUTURE_YEAR" and "published_on" in future.errors
+    assert future.code == "FUTURE_YEAR" and "data.published_on" in future.errors
     missing = app_error(cpe.save_application, {"form": "conference", "data": {"start_date": f"{YEAR}-01-10"}})
     assert "data.place" in missing.errors and missing.status == 422
     assert count(cpe_db, Application, account_id=person["id"]) == before

@@ -31,8 +31,15 @@ EXAM_SUBJECTS = {"junior_practice": "初级会计实务", "economic_law_basics":
 REPORT_FILE_MAX = 5 * 1024 * 1024
 
 
+NOT_FORM_FIELDS = ("attachment", "status", "application_id", "form")
+
+
 def refuse(problem: Problem):
-    errors = {problem.field: problem.message} if problem.field else {}
+    """A broken rule as the AppError of its status; a form's own field is named as the API takes it (data.x)."""
+    field = problem.field
+    if field and field not in NOT_FORM_FIELDS:
+        field = f"data.{field}"
+    errors = {field: problem.message} if field else {}
     cls = {409: Conflict, 403: Forbidden, 404: NotFound}.get(problem.status, ValidationFailed)
     return cls(problem.code, problem.message, errors)
 
