@@ -153,6 +153,9 @@ class CpeService(kit.ServiceBase):
     def save_application(self, data, application_id=None):
         """A new draft, or a draft / returned application changed (年度 and credits derived, never typed)."""
         data = load(schemas.ApplicationIn(), data)
+        if application_id:
+            with self.db.get_session() as session:
+                self._own(session, application_id)          # someone else's id: 404 before anything else
         person = self._person(self.caller.person_id())
         try:
             with self.db.get_session() as session:
@@ -215,6 +218,8 @@ class CpeService(kit.ServiceBase):
     @entrypoint
     def submit_application(self, application_id):
         """提交审核: the attachment is there, the year still open, the claim not taken (held under 50 at once)."""
+        with self.db.get_session() as session:
+            self._own(session, application_id)
         person = self._person(self.caller.person_id())
         now = self.clock.now()
         try:
