@@ -252,3 +252,28 @@ def test_rule_versions_apply_from_their_date(rpc, store):
     newer = rpc.as_caller(person).cpe.preview_application({"form": "public_training", "data": {
         "start_date": today, "end_date": today, "institution": "某单位", "rows": [row]}})
     assert (older["credits"], newer["credits"]) == (3, 6)
+
+
+def test_scores_imported_by_the_real_exam_service_become_credits(rpc, store, exam, exam_db, cpe_db):
+    """exam imports a score CSV and publishes scores_published; cpe credits each passed subject (系统折算)."""
+    from ausm_common.clock import iso
+    from tests.integration import exam_helpers as h
+    from tests.integration.test_exam_rpc import now, status_of
+
+    person = h.new_candidate(rpc)[1]
+    exam_id = h.plans(exam_db)["junior"]
+    view = h.ready_to_submit(rpc, store, person, exam_id, h.BEIJING, "high_school",
+                             ["junior_practice", "economic_law_basics"], entered=h.ENTERED)
+    view = rpc.as_caller(person).exam.submit_enrollment(view["id"])
+    h.emit(rpc.amqp_uri, "payment_succeeded", h.payment_event(view["id"], f"C-{view['id'][:8]}", view["amount_fen"],
+                                                              iso(now())))
+    wait_for(lambda: status_of(exam_db, view["id"]) == "paid", timeout=15)
+    number = view["enrollment_no"]
+    key = store.new_key(f"incoming/{h.BEIJING_STAFF['id']}")
+    store.put(key, f"报名注册号,科目,成绩\n{number},初级会计实务,75\n{number},经济法基础,52\n".encode(), "text/csv")
+    assert rpc.as_caller(h.BEIJING_STAFF).exam.import_scores(exam_id, h.BEIJING, key)["saved"] == 2
+    wait_for(lambda: count(cpe_db, CreditEntry, account_id=person["id"]) == 1, timeout=15)
+    with cpe_db.get_session() as session:
+        entry = session.scalars(select(CreditEntry).where(CreditEntry.account_id == person["id"])).one()
+    assert (entry.method, float(entry.professional), entry.year) == ("system", 90.0, view["year"])
+    assert "初级会计实务" in entry.reason
