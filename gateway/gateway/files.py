@@ -7,8 +7,13 @@ from ausm_common.tokens import check_file_link
 from ausm_common.uploads import CONTENT_TYPES, sniff
 
 from .errors import error_response
+from .security import CONTENT_SECURITY_POLICY
 
 blp = Blueprint("files", __name__)
+
+# The platform's policy, except that our own pages may frame the PDF and the browser's viewer may embed it.
+PDF_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors 'self'") \
+    .replace("object-src 'none'", "object-src 'self'")
 
 
 @blp.route("/files/<path:key>")
@@ -26,5 +31,5 @@ def serve(key):
         # Evidence PDFs (继续教育个人申请附件) are shown inline on our own review page, in a frame of it.
         response.headers["Content-Disposition"] = "inline"
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
-        response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+        response.headers["Content-Security-Policy"] = PDF_POLICY
     return response

@@ -25,13 +25,13 @@ def applications():
 @blp.route("/cpe/applications/new")
 def new_application():
     kind = "public" if request.args.get("kind") == "public" else "professional"
-    return _need("person", "pages.login") or render_template("cpe/form.html", application_id="", kind=kind)
+    return _need("person", "pages.login") or render_template("cpe/form.html", application_id="", cpe_kind=kind)
 
 
 @blp.route("/cpe/applications/<application_id>")
 def application(application_id):
     return _need("person", "pages.login") or render_template("cpe/form.html", application_id=application_id,
-                                                             kind="")
+                                                             cpe_kind="")
 
 
 @blp.route("/staff/cpe")

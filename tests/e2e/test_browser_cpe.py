@@ -41,7 +41,6 @@ def test_cpe_journey_in_the_browser(browser, stack):
     http, person = approved_person(stack, id_number=mainland_id(region="330102"), name="孙继学")
     page = new_page(browser, stack)
     person_login(page, stack, person["id_number"], next_path="/cpe")
-    page.wait_for_url("**/cpe")
     expect(page.get_by_test_id("cpe-current-status")).to_contain_text("还差90学分")
 
     # --- 线下培训 with two 培训经历, the end before the start refused at its field first ---------------------
@@ -83,6 +82,7 @@ def test_cpe_journey_in_the_browser(browser, stack):
     # --- 上城区 returns the paper with a reason (PDF inline) and approves the training ---------------------
     reviewer = new_page(browser, stack)
     staff_login(reviewer, stack, "reviewer330102", next_path="/staff/cpe")
+    expect(reviewer.get_by_test_id("staff-name")).to_be_visible()
     mine = reviewer.get_by_test_id("cpe-queue-row").filter(has_text="孙")
     expect(mine).to_have_count(2)
     mine.filter(has_text="论文").get_by_test_id("cpe-queue-open").click()
@@ -168,3 +168,48 @@ def test_cpe_bad_input_is_refused_with_the_field(stack):
         assert refused.status_code == 404 and "application_id" in refused.json()["errors"], refused.text
     assert other.put(f"/api/v1/cpe/applications/{app_id}", json={"form": "paper", "data": PAPER}).status_code == 404
     assert http.get(f"/api/v1/cpe/applications/{app_id}").json()["status"] == "draft"
+
+
+def test_cpe_pages_keep_the_policy_and_institutions_report_by_csv(browser, stack):
+    """Every 继续教育 page under the strict CSP with named buttons, and 机构报送 in the browser: the province's staff
+    register an institution and upload a CSV; good rows are credited as 机构报送, the rest listed by line."""
+    from tests.e2e.test_browser_csp import Watch
+
+    http, person = approved_person(stack, id_number=mainland_id(region="330102"), name="吴报送")
+    watch = Watch(browser, stack)
+    person_login(watch.page, stack, person["id_number"], next_path="/cpe")
+    expect(watch.page.get_by_test_id("cpe-current-status")).to_be_visible()
+    watch.settle()
+    for path in (f"/cpe/years/{YEAR}", "/cpe/applications", "/cpe/applications/new?kind=professional",
+                 "/cpe/applications/new?kind=public"):
+        watch.visit(path)
+    expect(watch.page.get_by_test_id("cpe-form-select")).to_be_hidden()          # 公需科目: no form to choose
+    watch.page.get_by_test_id("cpe-add-row").click()
+    expect(watch.page.get_by_test_id("cpe-row-editor")).to_be_visible()
+    watch.check()
+    watch.page.context.close()
+
+    staff = Watch(browser, stack)
+    staff_login(staff.page, stack, "reviewer330000", next_path="/staff/cpe/reports")
+    expect(staff.page.get_by_test_id("staff-name")).to_be_visible()        # the login went through
+    staff.visit("/staff/cpe")
+    staff.visit("/staff/cpe/reports")
+    staff.page.get_by_test_id("cpe-institution-name").fill("杭州会计人员培训学校")
+    staff.page.get_by_test_id("cpe-institution-province").fill("330000")
+    staff.page.get_by_test_id("cpe-institution-submit").click()
+    expect(staff.page.get_by_test_id("cpe-institution").locator("option", has_text="杭州会计人员培训学校")).to_have_count(1)
+    staff.page.get_by_test_id("cpe-institution").select_option(label="杭州会计人员培训学校")
+    csv = ("证件号码,姓名,科目类型,课程名称,培训开始日期,培训结束日期,培训时长（分钟）\n"
+           f"{person['id_number']},吴报送,专业科目,内部控制实务,{START.isoformat()},{START.isoformat()},270\n"
+           f"{person['id_number']},吴报送,专业科目,内部控制实务,{START.isoformat()},{START.isoformat()},270\n"
+           f"{person['id_number']},吴报送,其他,财税,{START.isoformat()},{START.isoformat()},90\n")
+    staff.page.get_by_test_id("cpe-report-file").set_input_files({"name": "report.csv", "mimeType": "text/csv",
+                                                                   "buffer": csv.encode()})
+    staff.page.get_by_test_id("cpe-report-submit").click()
+    expect(staff.page.get_by_test_id("cpe-report-summary")).to_contain_text("计入 1 行，未计入 2 行")
+    expect(staff.page.get_by_test_id("cpe-report-error")).to_have_count(2)
+    expect(staff.page.get_by_test_id("cpe-report-error").nth(1)).to_contain_text("科目类型")
+    staff.check()
+    staff.page.context.close()
+    year = http.get(f"/api/v1/cpe/years/{YEAR}").json()
+    assert year["professional"] == 18 and year["entries"][0]["method_label"] == "机构报送"
