@@ -209,7 +209,18 @@ def test_cpe_pages_keep_the_policy_and_institutions_report_by_csv(browser, stack
     expect(staff.page.get_by_test_id("cpe-report-summary")).to_contain_text("计入 1 行，未计入 2 行")
     expect(staff.page.get_by_test_id("cpe-report-error")).to_have_count(2)
     expect(staff.page.get_by_test_id("cpe-report-error").nth(1)).to_contain_text("科目类型")
+    correction = staff.page.get_by_test_id("cpe-correction-form")
+    correction.get_by_test_id("cpe-correction-id").fill(person["id_number"])
+    correction.get_by_test_id("cpe-correction-year").fill(str(YEAR - 2))
+    correction.get_by_test_id("cpe-correction-credits").fill("-5")
+    correction.get_by_test_id("cpe-correction-reason").fill("往年学分核减")
+    correction.get_by_test_id("cpe-correction-submit").click()
+    expect(correction.locator('.field-error[data-for="credits"]')).to_contain_text("不能小于0")
+    correction.get_by_test_id("cpe-correction-credits").fill("20")
+    correction.get_by_test_id("cpe-correction-submit").click()
+    expect(correction).to_contain_text("往年学分核减，20 学分")
     staff.check()
     staff.page.context.close()
+    assert http.get(f"/api/v1/cpe/years/{YEAR - 2}").json()["entries"][0]["method_label"] == "管理部门更正"
     year = http.get(f"/api/v1/cpe/years/{YEAR}").json()
     assert year["professional"] == 18 and year["entries"][0]["method_label"] == "机构报送"

@@ -277,3 +277,20 @@ def test_scores_imported_by_the_real_exam_service_become_credits(rpc, store, exa
         entry = session.scalars(select(CreditEntry).where(CreditEntry.account_id == person["id"])).one()
     assert (entry.method, float(entry.professional), entry.year) == ("system", 90.0, view["year"])
     assert "初级会计实务" in entry.reason
+
+
+def test_a_frozen_year_changes_only_by_an_audited_correction(rpc, store, cpe_db):
+    data, person = approved_candidate(rpc, store)
+    past = YEAR - 2
+    closed = app_error(rpc.as_caller(person).cpe.save_application, {"form": "paper", "data": {
+        **PAPER, "published_on": f"{past}-05-01", "title": "往年论文"}})
+    assert closed.code == "YEAR_CLOSED" and "data.published_on" in closed.errors
+    body = {"id_number": data["id_number"], "year": past, "kind": "professional", "credits": 30,
+            "reason": "补录往年省级培训（档案核实）"}
+    assert app_error(rpc.as_caller(BEIJING_STAFF).cpe.correct_year, body).code == "OUT_OF_JURISDICTION"
+    below = app_error(rpc.as_caller(COUNTY_REVIEWER).cpe.correct_year, {**body, "credits": -1})
+    assert below.code == "CORRECTION_BELOW_ZERO" and "credits" in below.errors
+    entry = rpc.as_caller(COUNTY_REVIEWER).cpe.correct_year(body)
+    assert entry["method_label"] == "管理部门更正" and "上城区审核员" in entry["reason"] and "档案核实" in entry["reason"]
+    year = rpc.as_caller(person).cpe.my_year(past)
+    assert year["professional"] == 30 and year["entries"][0]["method"] == "correction"

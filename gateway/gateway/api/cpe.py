@@ -137,6 +137,15 @@ def decide(data, application_id):
     return services.cpe.decide_application(application_id, data)
 
 
+@blp.route("/staff/cpe/corrections", methods=["POST"])
+@blp.arguments(s.CpeCorrectionIn)
+@blp.response(201, s.CpeCorrectionOut)
+@login_required("staff")
+def correct(data):
+    """学分更正：本部门管理人员某年度学分的更正（含已结束的年度），记录更正人和原因"""
+    return services.cpe.correct_year(data)
+
+
 @blp.route("/staff/cpe/rules")
 @blp.arguments(s.CpeRulesQuery, location="query")
 @blp.response(200, s.CpeRulesOut)

@@ -61,6 +61,15 @@ class CpeReportFileIn(In):
     file = Upload(required=True, metadata={"description": "CSV: 证件号码,姓名,科目类型,课程名称,培训开始日期,培训结束日期,培训时长（分钟）"})
 
 
+class CpeCorrectionIn(In):
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32), metadata={"description": "证件号码"})
+    year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
+    kind = fields.String(required=True, validate=validate.OneOf(["professional", "public"]))
+    credits = fields.Float(required=True, validate=validate.Range(-999, 999),
+                           metadata={"description": "added to the year's credits of that kind (negative to remove)"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={"description": "更正原因"})
+
+
 # --- answers -------------------------------------------------------------------------------------
 
 class CpeYearOut(Out):
@@ -200,3 +209,7 @@ class CpeReportOut(Out):
     accepted = fields.Integer()
     refused = fields.Integer()
     errors = fields.List(fields.Nested(CpeReportErrorOut))
+
+
+class CpeCorrectionOut(CpeEntryOut):
+    person = fields.Nested(CpePersonOut)

@@ -116,6 +116,18 @@
         AUSM.toast("已登记"); instForm.reset(); institutions();
       }, function (err) { AUSM.showErrors(instForm, err); });
     });
+    var correction = document.getElementById("correction-form");
+    correction.addEventListener("submit", function (e) {
+      e.preventDefault();
+      AUSM.clearErrors(correction);
+      var body = AUSM.formData(correction);
+      body.year = Number(body.year);
+      body.credits = Number(body.credits);
+      AUSM.api("POST", API + "/corrections", body).then(function (x) {
+        AUSM.showAlert(correction, x.person.name + " " + x.year + "年：" + x.reason + "，" + num(x.total) + " 学分", "success");
+        correction.reset();
+      }, function (err) { AUSM.showErrors(correction, err); });
+    });
     institutions();
   }
 

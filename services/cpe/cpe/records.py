@@ -33,6 +33,12 @@ def upsert_person(session, info: dict, now) -> Person:
     return person
 
 
+def lock_person(session, account_id: str):
+    """Serialise changes to one person's credits (a correction checks the year's sum before adding to it)."""
+    from ausm_common.db import advisory_xact_lock
+    advisory_xact_lock(session, "cpe-person", account_id)
+
+
 def follow_department(session, account_id: str, department_code: str | None, now):
     """A transfer (or an approved collection) moves who reviews: setting, not adding, so a repeat is harmless."""
     if not account_id or not department_code:

@@ -26,7 +26,7 @@ FORMS = {
 PROFESSIONAL_FORMS = tuple(f for f in FORMS if f != "public_training")
 TRAINING_FORMS = ("online_training", "offline_training", "public_training")
 KIND_LABELS = {"professional": "专业科目", "public": "公需科目"}
-METHODS = {"personal": "个人申请", "institution": "机构报送", "system": "系统折算"}
+METHODS = {"personal": "个人申请", "institution": "机构报送", "system": "系统折算", "correction": "管理部门更正"}
 
 # The field the manual derives 年度 from, and how the form labels it.
 YEAR_SOURCE = {

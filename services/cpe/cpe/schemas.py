@@ -201,3 +201,20 @@ class RuleVersionIn(In):
 class InstitutionIn(In):
     name = t("培训机构名称", 100)
     province_code = fields.String(required=True, validate=validate.Regexp(r"^\d{2}0000$", error="请选择省份"))
+
+
+class CorrectionIn(In):
+    """学分更正: the only change to a frozen year, by the person's department, with its reason (audited)."""
+    id_number = Stripped(required=True, validate=validate.Length(min=6, max=32, error="请填写证件号码"),
+                         error_messages=_req("证件号码"))
+    year = fields.Integer(required=True, strict=False, validate=validate.Range(2000, 2100, error="年度不正确"),
+                          error_messages=_req("年度"))
+    kind = choice("科目类型", rules.KIND_LABELS)
+    credits = fields.Decimal(required=True, places=1, validate=validate.Range(-999, 999, error="学分须在-999～999之间"),
+                             error_messages=_req("更正学分"))
+    reason = t("更正原因", 200)
+
+    @validates_schema
+    def _nonzero(self, data, **kwargs):
+        if data.get("credits") == 0:
+            raise ValidationError({"credits": ["更正学分不能为0"]})

@@ -2,6 +2,7 @@
 finds only this class): the person's yearly record and applications, the department's review, the provinces'
 rule versions and training institutions' reports. Rules live in rules.py, the database side in records.py."""
 import logging
+import uuid
 from datetime import date
 
 from sqlalchemy import exc as sa_exc
@@ -296,6 +297,41 @@ class CpeService(kit.ServiceBase):
                            claim_key=found.claim_key or f"application:{found.id}", now=now, application_id=found.id)
             records.announce(session, found.account_id, found.year, person, "personal", now)
             return records.application_view(found, self._link, person)
+
+    @entrypoint
+    def correct_year(self, data):
+        """学分更正: a line added to any year (a frozen one included) by a reviewer of the person's department,
+        saying who and why; a year's credits of a kind never go below zero."""
+        staff = self._reviewer()
+        data = load(schemas.CorrectionIn(), data)
+        id_number = data["id_number"].upper()
+        if data["year"] > self._today().year:
+            raise ValidationFailed("FUTURE_YEAR", f"继续教育年度{data['year']}年尚未到来", {"year": "年度不能晚于今年"})
+        with self.db.get_session() as session:
+            person = session.scalars(select(Person).where(Person.id_number == id_number)).first()
+        if person is None:
+            found = [p for p in self.services.profile.find_cpe_people([id_number]) if p.get("approved")]
+            if not found:
+                raise NotFound("NOT_FOUND", "未找到该证件号码已审核通过的信息采集", {"id_number": "未找到该人员"})
+            with self.db.get_session() as session:
+                person = records.upsert_person(session, found[0], self.clock.now())
+        if not records.in_jurisdiction(staff, person.department_code):
+            raise Forbidden("OUT_OF_JURISDICTION", "该人员不属于您所在管理部门的管辖范围", {"id_number": "不属于本部门管辖"})
+        now = self.clock.now()
+        with self.db.get_session() as session:
+            records.lock_person(session, person.account_id)
+            prof, pub = records.year_sums(session, person.account_id).get(data["year"], (0, 0))
+            have = prof if data["kind"] == "professional" else pub
+            if have + data["credits"] < 0:
+                raise ValidationFailed("CORRECTION_BELOW_ZERO", f"更正后{data['year']}年{rules.KIND_LABELS[data['kind']]}学分"
+                                       f"不能小于0（现有{rules.fmt(have)}）", {"credits": "更正后学分不能小于0"})
+            who = staff.get("name") or staff["id"]
+            entry = records.credit(session, account_id=person.account_id, year=data["year"], kind=data["kind"],
+                                   amount=data["credits"], method="correction",
+                                   reason=f"管理部门更正（{who}）：{data['reason']}",
+                                   claim_key=f"correction:{uuid.uuid4().hex}", now=now, source=f"staff:{staff['id']}")
+            records.announce(session, person.account_id, data["year"], person, "correction", now)
+            return {**records.entry_view(entry), "person": {"name": person.name, "department_code": person.department_code}}
 
     # --- rule versions (per province, from a date on) --------------------------------------------------
     @entrypoint
