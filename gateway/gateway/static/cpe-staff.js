@@ -116,6 +116,28 @@
         AUSM.toast("已登记"); instForm.reset(); institutions();
       }, function (err) { AUSM.showErrors(instForm, err); });
     });
+    var rulesForm = document.getElementById("rules-form");
+    function versions() {
+      return AUSM.api("GET", API + "/rules").then(function (r) {
+        document.getElementById("rules-body").innerHTML = r.versions.map(function (v) {
+          var t = v.rules.training || {};
+          return "<tr>" + [esc(v.province_code === "000000" ? "全国" : v.province_code), esc(v.effective_from), t.minutes_per_class_hour,
+            t.credits_per_class_hour, t.daily_cap_class_hours, "总" + v.rules.required_total + "，专业≥" + v.rules.required_professional,
+            esc(v.created_by)].map(cell).join("") + "</tr>";
+        }).join("") || '<tr><td colspan="7" class="empty">暂无数据</td></tr>';
+      });
+    }
+    rulesForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      AUSM.clearErrors(rulesForm);
+      var f = AUSM.formData(rulesForm);
+      AUSM.api("POST", API + "/rules", { province_code: f.province_code, effective_from: f.effective_from, rules: { training: {
+        minutes_per_class_hour: Number(f.minutes_per_class_hour), credits_per_class_hour: Number(f.credits_per_class_hour),
+        daily_cap_class_hours: Number(f.daily_cap_class_hours) } } }).then(function () {
+        AUSM.showAlert(rulesForm, "已保存", "success"); versions();
+      }, function (err) { AUSM.showErrors(rulesForm, err); });
+    });
+    versions();
     var correction = document.getElementById("correction-form");
     correction.addEventListener("submit", function (e) {
       e.preventDefault();
