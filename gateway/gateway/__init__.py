@@ -55,7 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["object_store"] = ObjectStore.from_env()
 
     from . import (cache, edge, errors, files, health, notify, pages, pages_exam, pages_help, pages_payment,
-                   pages_profile, security, throttle)
+                   pages_profile, security, throttle, waiting_room)
     from .api import Api, exam, help, identity, payments, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
@@ -83,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     throttle.install(app)
     errors.register(app)
     edge.install(app)
+    waiting_room.install(app)      # after the edge, before anything that costs a call
     app.before_request(check_csrf)
     app.after_request(ensure_csrf_cookie)
     security.register(app)
