@@ -359,6 +359,9 @@ def set_cookie(response):
                         secure=current_app.config["COOKIE_SECURE"])
     if g.get("waiting_room_ticket") is not None:
         response.headers["X-Waiting-Room-Ticket"] = str(g.waiting_room_ticket)
-    if getattr(response, "is_reference", False):   # shared reference data: this one answer carries a cookie
+    # shared answers (reference data, the exam list): this one carries a cookie, so no shared cache may keep it
+    if getattr(response, "is_reference", False):
         response.headers["Cache-Control"] = "private, no-cache"
+    elif "public" in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = response.headers["Cache-Control"].replace("public", "private")
     return response

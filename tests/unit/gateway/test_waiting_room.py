@@ -221,3 +221,14 @@ def test_redis_unreachable_lets_everyone_through(make_app):
     for _ in range(3):
         page = app.test_client().get("/exam")
         assert page.status_code == 200 and "waiting-room" not in page.get_data(as_text=True)
+
+
+def test_an_answer_that_admits_is_not_left_to_shared_caches(room):
+    from flask import Response
+    app, queue, clock = room
+    with app.test_request_context("/api/v1/exams"):
+        from flask import g
+        g.waiting_room_cookie, g.waiting_room_ticket = ("a.1.2.x", 600), 1
+        shared = wr.set_cookie(Response("{}", headers={"Cache-Control": "public, max-age=5"}))
+        assert shared.headers["Cache-Control"] == "private, max-age=5"
+        assert shared.headers["X-Waiting-Room-Ticket"] == "1" and "ausm_queue=" in shared.headers["Set-Cookie"]
