@@ -1,7 +1,8 @@
 """Locust scenario of the opening hour, run by bench/waiting_room_bench.py (`make bench`) against a real stack.
 
 A candidate's journey: the exam list, the province table, the chosen province (what everyone reads when a window
-opens). Two modes (WR_MODE):
+opens); with WR_JOURNEY=login, between the last two the candidate signs in (captcha, password) and opens 我的报名.
+Two modes (WR_MODE):
 
 - `capacity`: closed loop, each user a stream of new candidates (cookies dropped after every journey), the room
   letting everyone in: how many journeys per second the platform completes.
@@ -12,6 +13,7 @@ opens). Two modes (WR_MODE):
 Every request is written to WR_OUT (JSON) when the run stops: per candidate its ticket, when it arrived, when its
 last "wait" was sent, when the admitting answer came, and the journey's latencies; the bench computes the figures.
 """
+import itertools
 import json
 import os
 import time
@@ -26,15 +28,21 @@ REGION = os.environ.get("WR_REGION", "330000")
 EXPECTED = int(os.environ.get("WR_USERS", "0"))
 JOURNEY = [("/api/v1/exams", "exams"), (f"/api/v1/exams/{EXAM}/provinces", "province table"),
            (f"/api/v1/exams/{EXAM}/provinces/{REGION}", "province")]
+# WR_JOURNEY=login: after the province table the candidate signs in (captcha, password: argon2) and opens
+# 我的报名 before the chosen province; accounts are shared round robin (WR_ACCOUNTS, comma-separated login names).
+LOGIN = os.environ.get("WR_JOURNEY", "reads") == "login"
+ACCOUNTS = [name for name in os.environ.get("WR_ACCOUNTS", "").split(",") if name]
+PASSWORD = os.environ.get("WR_PASSWORD", "")
+_turn = itertools.count()
 
 candidates: list[dict] = []     # one per candidate (arrivals) or per journey (capacity)
 
 
-def _get(user, path, name):
-    """(status, body-or-None, seconds, sent): the room's 503 counts as a success in locust's own table."""
+def _get(user, path, name, method="GET", **kwargs):
+    """(status, body-or-None, seconds, sent, headers): the room's 503 counts as a success in locust's table."""
     sent = time.time()
     started = time.perf_counter()
-    with user.client.get(path, name=name, catch_response=True) as answer:
+    with user.client.request(method, path, name=name, catch_response=True, **kwargs) as answer:
         elapsed = time.perf_counter() - started
         body = None
         if answer.status_code == 503:
@@ -44,7 +52,34 @@ def _get(user, path, name):
                 body = None
             if body and body.get("code") == "WAITING_ROOM":
                 answer.success()
+        elif answer.status_code < 400 and answer.headers.get("Content-Type", "").startswith("application/json"):
+            body = answer.json()
         return answer.status_code, body, elapsed, sent, answer.headers
+
+
+def walk(user, steps):
+    """The admitted candidate's steps after the first: [(status, seconds)]."""
+    done = []
+
+    def step(path, name, method="GET", **kwargs):
+        status, body, elapsed, _sent, _headers = _get(user, path, name, method, **kwargs)
+        done.append((status, elapsed))
+        return status, body
+
+    step(*steps[1])
+    headers = {}
+    if LOGIN:
+        status, captcha = step("/api/v1/captcha", "captcha", "POST")
+        if status == 200:
+            answer = user.client.get(f"/sandbox/captcha/{captcha['captcha_id']}", name="(sandbox answer)").json()
+            status, session = step("/api/v1/sessions", "login", "POST", json={
+                "login": ACCOUNTS[next(_turn) % len(ACCOUNTS)], "password": PASSWORD, "transport": "bearer",
+                "captcha_id": captcha["captcha_id"], "captcha_answer": answer["answer"]})
+            if status == 200:
+                headers = {"Authorization": f"Bearer {session['token']}"}
+                step("/api/v1/exam/enrollments", "my enrollments", headers=headers)
+    step(*steps[2], headers=headers)
+    return done
 
 
 class Candidate(FastHttpUser):
@@ -57,10 +92,10 @@ class Candidate(FastHttpUser):
         if MODE == "capacity":
             self.client.cookiejar.clear()           # a new candidate every journey
             record = {"start": time.time(), "latencies": [], "statuses": []}
-            for path, name in JOURNEY:
-                status, _body, elapsed, _sent, _headers = _get(self, path, name)
-                record["latencies"].append(elapsed)
-                record["statuses"].append(status)
+            status, _body, elapsed, _sent, _headers = _get(self, *JOURNEY[0])
+            done = [(status, elapsed)] + walk(self, JOURNEY)
+            record["statuses"] = [s for s, _ in done]
+            record["latencies"] = [e for _, e in done]
             record["end"] = time.time()
             candidates.append(record)
             return
@@ -92,8 +127,7 @@ class Candidate(FastHttpUser):
         record["latencies"].append(elapsed)
         if headers.get("X-Waiting-Room-Ticket"):
             record["ticket"] = int(headers["X-Waiting-Room-Ticket"])
-        for path, name in JOURNEY[1:]:
-            status, _body, elapsed, _sent, _headers = _get(self, path, name)
+        for status, elapsed in walk(self, JOURNEY):
             record["statuses"].append(status)
             record["latencies"].append(elapsed)
         record["done"] = time.time()
