@@ -36,7 +36,8 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from flask import current_app, g, jsonify, make_response, render_template, request
+import redis
+from flask import current_app, g, jsonify, make_response, request
 
 from ausm_common.config import env, env_bool, redis_url
 
@@ -249,7 +250,6 @@ def install(app):
         return None
     queue = app.config.get("WAITING_ROOM_QUEUE")     # tests hand in their own
     if queue is None:
-        import redis
         client = redis.Redis.from_url(app.config["WAITING_ROOM_REDIS_URL"], socket_timeout=1,
                                       socket_connect_timeout=1)
         queue = Queue(client, f"{env('CLOCK_NAMESPACE', 'ausm')}:waiting-room", app.config["WAITING_ROOM_RATE"],
@@ -272,9 +272,8 @@ def _admit(key: bytes, number: int, now: float):
     g.waiting_room_ticket = number
 
 
-def _turn_for(queue: Queue, key: bytes, held, now: float) -> Turn | None:
+def _turn_for(queue: Queue, held) -> Turn | None:
     """Ask the queue about the held ticket (or take one); None if Redis cannot be reached (let through)."""
-    import redis
     try:
         turn = queue.check(held.number) if isinstance(held, Ticket) else queue.arrive()
         if isinstance(held, Ticket) and turn.epoch != held.epoch:   # the queue was reset: the ticket is void
@@ -293,7 +292,7 @@ def _decide(queue: Queue, key: bytes):
         if needs_renewal(held, now, current_app.config["WAITING_ROOM_COOKIE_TTL"]):
             _admit(key, held.number, now)
         return True, None
-    turn = _turn_for(queue, key, held, now)
+    turn = _turn_for(queue, held)
     if turn is None:
         return True, None
     if turn.position == 0:
@@ -330,8 +329,9 @@ def waiting_answer(turn: Turn):
         response = jsonify({"code": CODE, "message": _message(turn), "errors": {}, **_body(turn)})
         response.status_code = 503
     else:
-        response = make_response(render_template("waiting_room.html", turn=turn, message=_message(turn),
-                                                 retry_after=wait, minutes=max(1, math.ceil(turn.eta / 60))))
+        # straight from Jinja: the app's context processors would look up the caller (a call to identity)
+        page = current_app.jinja_env.get_template("waiting_room.html")
+        response = make_response(page.render(turn=turn, retry_after=wait, minutes=max(1, math.ceil(turn.eta / 60))))
     response.headers["Retry-After"] = str(wait)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Waiting-Room-Ticket"] = str(turn.ticket)

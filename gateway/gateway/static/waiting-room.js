@@ -8,6 +8,11 @@
   var eta = parseInt(box.getAttribute("data-eta"), 10) || 0;
   var position = parseInt(box.getAttribute("data-position"), 10) || 0;
   var nextPoll = parseInt(box.getAttribute("data-retry-after"), 10) || 1;
+  var perSecond = eta > 0 ? position / eta : 0;   // the line's pace as last told: places per second
+
+  function estimate() {   // between polls the place moves on with the countdown
+    if (perSecond > 0) position = Math.max(1, Math.min(position, Math.ceil(eta * perSecond)));
+  }
 
   function waitText(seconds) {
     if (seconds <= 0) return "即将进入";
@@ -27,6 +32,7 @@
       .then(function (s) {
         if (s.admitted) { window.location.reload(); return; }
         position = s.position; eta = s.eta_seconds; nextPoll = s.retry_after || 1;
+        perSecond = eta > 0 ? position / eta : 0;
         show();
       })
       .catch(function () { nextPoll = 5; });
@@ -36,6 +42,6 @@
   window.setInterval(function () {
     if (eta > 0) eta -= 1;
     nextPoll -= 1;
-    if (nextPoll <= 0) { nextPoll = 1000; poll(); } else { show(); }
+    if (nextPoll <= 0) { nextPoll = 1000; poll(); } else { estimate(); show(); }
   }, 1000);
 })();

@@ -232,3 +232,15 @@ def test_an_answer_that_admits_is_not_left_to_shared_caches(room):
         shared = wr.set_cookie(Response("{}", headers={"Cache-Control": "public, max-age=5"}))
         assert shared.headers["Cache-Control"] == "private, max-age=5"
         assert shared.headers["X-Waiting-Room-Ticket"] == "1" and "ausm_queue=" in shared.headers["Set-Cookie"]
+
+
+def test_the_waiting_page_costs_no_call_to_a_service(room):
+    """A signed-in candidate waits too; the page is rendered without looking the caller up (the broker of these
+    tests is unreachable: a lookup would fail the request)."""
+    from gateway.auth import SESSION_COOKIE
+    app, queue, clock = room
+    app.test_client().get("/exam")                       # takes the only token
+    client = app.test_client()
+    client.set_cookie(SESSION_COOKIE, "a-session-token")
+    page = client.get("/exam")
+    assert page.status_code == 200 and 'data-testid="waiting-room"' in page.get_data(as_text=True)
