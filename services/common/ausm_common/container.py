@@ -15,6 +15,15 @@ _log = logging.getLogger(containers.__name__)
 
 
 class ServiceContainer(containers.ServiceContainer):
+    def stop(self):
+        """nameko's graceful stop (entrypoints stop taking work, running workers finish, then the rest stops),
+        with the instance reporting not ready (/readyz 503) from the first moment."""
+        from .telemetry import Telemetry
+        for dependency in self.dependencies:
+            if isinstance(dependency, Telemetry):
+                dependency.draining = True
+        super().stop()
+
     def _run_worker(self, worker_ctx, handle_result):
         if _log.isEnabledFor(logging.DEBUG):
             return super()._run_worker(worker_ctx, handle_result)

@@ -48,6 +48,12 @@ class SampleService(kit.ServiceBase):
         return {"user": self.caller.user, "via": self.caller.via}
 
     @entrypoint
+    def nap(self, seconds):
+        """A call that takes a while (graceful-shutdown tests)."""
+        time.sleep(float(seconds))
+        return {"slept": float(seconds)}
+
+    @entrypoint
     def explode(self):
         raise RuntimeError("a bug with internal details")
 
