@@ -107,3 +107,101 @@ def test_one_request_id_is_followed_from_the_gateway_through_rpc_and_events(ops_
     assert rpc and rpc[0]["outcome"] == "ok" and rpc[0]["via"] == "gateway" and rpc[0]["process"] == "sample"
     assert consumed and consumed[0]["outcome"] == "applied" and consumed[0]["entrypoint"] == "handle_noted"
     assert all(line["level"] and line["ts"] for line in lines)
+
+
+def scrape(url) -> str:
+    answer = requests.get(url, timeout=10)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/plain")
+    return answer.text
+
+
+def sample_value(text, name, **labels) -> float | None:
+    from prometheus_client.parser import text_string_to_metric_families
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return sample.value
+    return None
+
+
+def test_a_service_counts_and_times_its_calls_events_and_queues_on_its_metrics_port(ops_sample, db):  # noqa: F811
+    from ausm_common.errors import AppError
+    from ausm_common.rpc import RpcClient
+
+    client = RpcClient(ops_sample.env["AMQP_URI"], timeout=10, name="ops-tests")
+    try:
+        key = uuid.uuid4().hex[:12]
+        client.sample.add_note({"key": key, "text": "计数"})
+        with pytest.raises(AppError):
+            client.sample.add_note({"key": key, "text": "计数"})        # 409: rejected
+        with pytest.raises(AppError):
+            client.sample.explode()                                       # 500: error
+        wait_for(lambda: applied(db, key) == 1, what="the event")
+    finally:
+        client.close()
+    url = f"http://127.0.0.1:{ops_sample.metrics_port}"
+    text = wait_for(lambda: (lambda t: t if sample_value(t, "ausm_events_total", handler="handle_noted",
+                                                         outcome="applied") else None)(scrape(f"{url}/metrics")),
+                    what="the event counted")
+    assert sample_value(text, "ausm_rpc_calls_total", service="sample", method="add_note", outcome="ok") >= 1
+    assert sample_value(text, "ausm_rpc_calls_total", service="sample", method="add_note", outcome="rejected") >= 1
+    assert sample_value(text, "ausm_rpc_calls_total", service="sample", method="explode", outcome="error") >= 1
+    assert sample_value(text, "ausm_rpc_duration_seconds_count", service="sample", method="add_note") >= 2
+    assert sample_value(text, "ausm_rpc_duration_seconds_bucket", service="sample", method="add_note",
+                        le="+Inf") >= 2
+    assert sample_value(text, "ausm_outbox_published_total", service="sample") >= 1
+    assert sample_value(text, "ausm_event_duration_seconds_count", service="sample", handler="handle_noted") >= 1
+    assert sample_value(text, "ausm_worker_pool_size", service="sample") == 10
+    assert sample_value(text, "ausm_worker_pool_in_use", service="sample") is not None
+    assert sample_value(text, "ausm_outbox_backlog", service="sample") is not None
+    assert sample_value(text, "ausm_dead_letters", service="sample", status="parked") is not None
+    assert sample_value(text, "ausm_queue_consumers", service="sample", queue="rpc-sample") >= 1
+    assert sample_value(text, "ausm_queue_messages", service="sample",
+                        queue="evt-sample-noted--sample.handle_noted") is not None
+    assert sample_value(text, "ausm_ready", service="sample") == 1
+    live, ready = requests.get(f"{url}/healthz", timeout=5), requests.get(f"{url}/readyz", timeout=5)
+    assert live.status_code == 200 and live.json()["status"] == "alive"
+    assert ready.status_code == 200 and ready.json()["checks"] == {"draining": False, "database": True,
+                                                                   "amqp_consumers": True}
+
+
+def test_the_gateway_counts_requests_by_endpoint_and_status(gateway):
+    client = gateway.test_client()
+    client.get("/livez")
+    client.get("/no/such/page")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert sample_value(text, "ausm_http_requests_total", method="GET", endpoint="/livez", status="200") >= 1
+    assert sample_value(text, "ausm_http_requests_total", method="GET", endpoint="<unmatched>", status="404") >= 1
+    assert sample_value(text, "ausm_http_request_duration_seconds_count", method="GET", endpoint="/livez") >= 1
+
+
+def test_sigterm_during_an_in_flight_call_still_answers_it_and_reports_draining(sample_db, sample_vhost,  # noqa: F811
+                                                                               tmp_path):
+    from ausm_common.rpc import RpcClient
+
+    port = free_port()
+    process = start_sample({"METRICS_PORT": str(port)}, tmp_path / "sample-term.log", sample_vhost, sample_db)
+    client = RpcClient(sample_vhost, timeout=20, name="ops-term")
+    try:
+        wait_ready(port, process)
+        answers, errors = [], []
+
+        def call():
+            try:
+                answers.append(client.sample.nap(3))
+            except Exception as exc:   # reported below
+                errors.append(exc)
+        caller = threading.Thread(target=call)
+        caller.start()
+        wait_for(lambda: sample_value(scrape(f"http://127.0.0.1:{port}/metrics"), "ausm_worker_pool_in_use",
+                                      service="sample"), what="the call in flight")
+        process.proc.send_signal(signal.SIGTERM)
+        draining = wait_for(lambda: (lambda r: r if r.status_code == 503 else None)(
+            requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2)), timeout=5, what="draining")
+        assert draining.json()["checks"]["draining"] is True
+        caller.join(20)
+        assert errors == [] and answers == [{"slept": 3.0}]
+        assert process.proc.wait(20) == 0
+    finally:
+        client.close()
+        process.stop()
