@@ -23,7 +23,7 @@ from structlog.contextvars import bind_contextvars, clear_contextvars, get_conte
 
 REQUEST_ID_FIELD = "x_request_id"   # the request id inside an outbox event's payload (not `request_id`: some
                                     # events already use that name for a request of their own domain)
-_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _process = {"name": None}
 
 
@@ -33,7 +33,7 @@ def new_request_id() -> str:
 
 def clean_request_id(value) -> str | None:
     """A request id a client or another process sent, if it is a sane token (else None: make a new one)."""
-    if isinstance(value, str) and _REQUEST_ID_RE.match(value):
+    if isinstance(value, str) and _REQUEST_ID_RE.fullmatch(value):
         return value
     return None
 
