@@ -139,7 +139,8 @@ class Telemetry(DependencyProvider):
         self.port = None
         self._server = None
         self._started = {}
-        self._consumers_connected = {}
+        self._consumers_connected = {}   # id(QueueConsumer) -> True / False / None (not known yet)
+        self._consumers = {}
 
     # lifecycle
     def setup(self):
@@ -272,7 +273,8 @@ class Telemetry(DependencyProvider):
 
     def _wrap(self, consumer):
         key = id(consumer)
-        self._consumers_connected[key] = consumer._consumers_ready.ready()
+        self._consumers_connected[key] = None            # not known yet: whether it has started consuming
+        self._consumers[key] = consumer
         ready, error = consumer.on_consume_ready, consumer.on_connection_error
 
         def on_consume_ready(*args, **kwargs):
@@ -293,7 +295,9 @@ class Telemetry(DependencyProvider):
             checks["database"] = True
         except Exception:
             checks["database"] = False
-        checks["amqp_consumers"] = bool(self._consumers_connected) and all(self._consumers_connected.values())
+        states = [self._consumers[key]._consumers_ready.ready() if connected is None else connected
+                  for key, connected in self._consumers_connected.items()]
+        checks["amqp_consumers"] = bool(states) and all(states)
         ok = checks["database"] and checks["amqp_consumers"] and not checks["draining"]
         return ok, checks
 
