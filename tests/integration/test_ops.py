@@ -175,33 +175,41 @@ def test_the_gateway_counts_requests_by_endpoint_and_status(gateway):
     assert sample_value(text, "ausm_http_request_duration_seconds_count", method="GET", endpoint="/livez") >= 1
 
 
-def test_sigterm_during_an_in_flight_call_still_answers_it_and_reports_draining(sample_db, sample_vhost,  # noqa: F811
-                                                                               tmp_path):
+def test_sigterm_during_an_in_flight_call_still_answers_it_and_reports_draining(sample_db, tmp_path):  # noqa: F811
+    import redis
+
+    from ausm_common.config import redis_url
     from ausm_common.rpc import RpcClient
+    from tests.support import infra
 
-    port = free_port()
-    process = start_sample({"METRICS_PORT": str(port)}, tmp_path / "sample-term.log", sample_vhost, sample_db)
-    client = RpcClient(sample_vhost, timeout=20, name="ops-term")
-    try:
-        wait_ready(port, process)
-        answers, errors = [], []
+    port, mark = free_port(), uuid.uuid4().hex
+    hooks = redis.Redis.from_url(redis_url())
+    with infra.rabbit_vhost("ausm_term") as vhost:   # this instance alone consumes rpc-sample here
+        process = start_sample({"METRICS_PORT": str(port)}, tmp_path / "sample-term.log", vhost, sample_db)
+        client = RpcClient(vhost, timeout=20, name="ops-term")
+        try:
+            _sigterm_during_a_call(process, client, port, hooks, mark)
+        finally:
+            client.close()
+            process.stop()
 
-        def call():
-            try:
-                answers.append(client.sample.nap(3))
-            except Exception as exc:   # reported below
-                errors.append(exc)
-        caller = threading.Thread(target=call)
-        caller.start()
-        wait_for(lambda: sample_value(scrape(f"http://127.0.0.1:{port}/metrics"), "ausm_worker_pool_in_use",
-                                      service="sample"), what="the call in flight")
-        process.proc.send_signal(signal.SIGTERM)
-        draining = wait_for(lambda: (lambda r: r if r.status_code == 503 else None)(
-            requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2)), timeout=5, what="draining")
-        assert draining.json()["checks"]["draining"] is True
-        caller.join(20)
-        assert errors == [] and answers == [{"slept": 3.0}]
-        assert process.proc.wait(20) == 0
-    finally:
-        client.close()
-        process.stop()
+
+def _sigterm_during_a_call(process, client, port, hooks, mark):
+    wait_ready(port, process)
+    answers, errors = [], []
+
+    def call():
+        try:
+            answers.append(client.sample.nap(3, mark))
+        except Exception as exc:   # reported below
+            errors.append(exc)
+    caller = threading.Thread(target=call)
+    caller.start()
+    wait_for(lambda: hooks.get(f"started:{mark}"), what="the call in flight (it naps 3 s)")
+    process.proc.send_signal(signal.SIGTERM)
+    draining = wait_for(lambda: (lambda r: r if r.status_code == 503 else None)(
+        requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2)), timeout=5, what="draining")
+    assert draining.json()["checks"]["draining"] is True
+    caller.join(20)
+    assert errors == [] and answers == [{"slept": 3.0}]
+    assert process.proc.wait(20) == 0
