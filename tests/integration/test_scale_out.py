@@ -44,7 +44,10 @@ def start_instance(name, index, env, logs):
 def consumers(amqp_uri, queue) -> int:
     import kombu
     with kombu.Connection(amqp_uri, connect_timeout=5) as conn:
-        return conn.channel().queue_declare(queue=queue, passive=True).consumer_count
+        try:
+            return conn.channel().queue_declare(queue=queue, passive=True).consumer_count
+        except Exception:   # not declared yet: no instance has started
+            return 0
 
 
 @pytest.fixture(scope="module")
