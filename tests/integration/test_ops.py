@@ -207,9 +207,19 @@ def _sigterm_during_a_call(process, client, port, hooks, mark):
     caller.start()
     wait_for(lambda: hooks.get(f"started:{mark}"), what="the call in flight (it naps 3 s)")
     process.proc.send_signal(signal.SIGTERM)
-    draining = wait_for(lambda: (lambda r: r if r.status_code == 503 else None)(
-        requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2)), timeout=5, what="draining")
-    assert draining.json()["checks"]["draining"] is True
+    seen = []
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        try:
+            answer = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
+        except requests.RequestException as exc:
+            seen.append(type(exc).__name__)
+            break
+        seen.append(answer.status_code)
+        if answer.status_code == 503:
+            break
+        time.sleep(0.1)
+    assert seen[-1] == 503 and answer.json()["checks"]["draining"] is True, (seen, process.log)
     caller.join(20)
     assert errors == [] and answers == [{"slept": 3.0}]
     assert process.proc.wait(20) == 0

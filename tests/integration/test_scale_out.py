@@ -160,7 +160,12 @@ def test_three_instances_each_survive_a_sigkill_mid_stream_without_duplicates_or
 
     by_outcome = Counter(f"{op}:{outcome.split(':')[0]}" for op, outcome, _ in outcomes)
     unexpected = [o for o in outcomes if o[1].startswith("unexpected")]
-    print(f"\nscale-out: killed after {killed_at}; outcomes {dict(by_outcome)}; logs {cluster['logs']}")
+    served = {path.stem: sum(1 for line in open(path, encoding="utf-8") if '"ausm.rpc"' in line)
+              for path in sorted(Path(cluster["logs"]).glob("*.log"))}
+    duplicates = sum(1 for path in Path(cluster["logs"]).glob("profile-*.log")
+                     for line in open(path, encoding="utf-8") if '"outcome": "duplicate"' in line)
+    print(f"\nscale-out: killed after {killed_at}; outcomes {dict(by_outcome)}; RPC calls served per instance "
+          f"{served}; events redelivered and skipped as duplicates {duplicates}; logs {cluster['logs']}")
     assert unexpected == [], unexpected[:10]
     assert done["register"] == total and by_outcome["register:ok"] >= total // 2
 

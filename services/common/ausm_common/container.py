@@ -22,7 +22,10 @@ class ServiceContainer(containers.ServiceContainer):
         for dependency in self.dependencies:
             if isinstance(dependency, Telemetry):
                 dependency.draining = True
+        _log.info("stopping %s: not ready from now on; %d worker(s) in flight finish first", self.service_name,
+                  len(self._worker_threads))
         super().stop()
+        _log.info("stopped %s", self.service_name)
 
     def _run_worker(self, worker_ctx, handle_result):
         if _log.isEnabledFor(logging.DEBUG):
