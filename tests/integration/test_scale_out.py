@@ -1,7 +1,7 @@
-"""Scale-out, proven: three `nameko run` instances each of identity and profile share their queues; a stream of
-registrations and phone changes (each phone change announces `phone_changed` through identity's outbox, which
-profile consumes) runs from concurrent callers while one identity and one profile instance are killed with
-SIGKILL mid-stream. Every call either succeeds or fails with a clean retryable error (RpcTimeout, 503
+"""Scale-out, proven: three `nameko run` instances each of identity, profile, exam and payment share their queues; a
+stream of registrations and phone changes (each phone change announces `phone_changed` through identity's outbox,
+which profile consumes), with exam and payment calls between them, runs from concurrent callers while one instance
+of each service is killed with SIGKILL mid-stream. Every call either succeeds or fails with a clean retryable error (RpcTimeout, 503
 SERVICE_UNAVAILABLE), or is refused because an earlier delivery of the same request already applied it (a request
 whose instance died after committing is delivered again: pitfalls.md §2.1); nothing is applied twice; every
 event reaches profile's inbox exactly once."""
@@ -28,6 +28,7 @@ from tests.support.people import PASSWORD, mainland_id, phone
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTANCES = 3
+SERVICES = ("identity", "profile", "exam", "payment")
 CALLERS = 8
 PER_CALLER = 12
 ALREADY_APPLIED = {"ACCOUNT_EXISTS", "PHONE_UNCHANGED", "PHONE_TAKEN", "SMS_TOO_FREQUENT", "SMS_CODE_USED",
@@ -56,19 +57,22 @@ def cluster(tmp_path_factory):
     with ExitStack() as stack:
         identity_db = stack.enter_context(infra.fresh_database("ausm_identity_scale", "identity"))
         profile_db = stack.enter_context(infra.fresh_database("ausm_profile_scale", "profile"))
+        exam_db = stack.enter_context(infra.fresh_database("ausm_exam_scale", "exam"))
+        payment_db = stack.enter_context(infra.fresh_database("ausm_payment_scale", "payment"))
         amqp = stack.enter_context(infra.rabbit_vhost("ausm_scale"))
         s3 = stack.enter_context(infra.s3_server())
         env = {**os.environ, "AMQP_URI": amqp, "SANDBOX": "true", "IDENTITY_DATABASE_URL": identity_db,
-               "PROFILE_DATABASE_URL": profile_db, "S3_ENDPOINT": s3["endpoint"], "S3_ACCESS_KEY": s3["access_key"],
+               "PROFILE_DATABASE_URL": profile_db, "EXAM_DATABASE_URL": exam_db, "PAYMENT_DATABASE_URL": payment_db,
+               "S3_ENDPOINT": s3["endpoint"], "S3_ACCESS_KEY": s3["access_key"],
                "S3_SECRET_KEY": s3["secret_key"], "S3_BUCKET": s3["bucket"], "ARGON2_TIME_COST": "1",
                "ARGON2_MEMORY_COST": "8192", "SMS_PER_CLIENT_DAILY": "100000", "METRICS_PORT": "off",
-               "IDENTITY_MAX_WORKERS": "4", "PROFILE_MAX_WORKERS": "4", "RPC_TIMEOUT": "15"}
+               "IDENTITY_MAX_WORKERS": "4", "PROFILE_MAX_WORKERS": "4", "EXAM_MAX_WORKERS": "4",
+               "PAYMENT_MAX_WORKERS": "4", "RPC_TIMEOUT": "15"}
         subprocess.run([sys.executable, "-m", "ausm_common.topology"], env=env, check=True, capture_output=True)
-        procs = {(name, i): start_instance(name, i, env, logs) for name in ("identity", "profile")
-                 for i in range(INSTANCES)}
+        procs = {(name, i): start_instance(name, i, env, logs) for name in SERVICES for i in range(INSTANCES)}
         try:
-            deadline = time.time() + 90
-            while not all(consumers(amqp, f"rpc-{n}") == INSTANCES for n in ("identity", "profile")):
+            deadline = time.time() + 180
+            while not all(consumers(amqp, f"rpc-{n}") == INSTANCES for n in SERVICES):
                 dead = [key for key, p in procs.items() if p.poll() is not None]
                 assert not dead and time.time() < deadline, f"instances {dead} did not start; see {logs}"
                 time.sleep(0.5)
@@ -129,6 +133,8 @@ def test_three_instances_each_survive_a_sigkill_mid_stream_without_duplicates_or
                 client.identity.send_sms_code({"phone": data["phone"], "purpose": "register", "client": f"s{n}"})
                 data["sms_code"] = client.identity.sandbox_recent_sms(data["phone"])[0]["code"]
                 return client.identity.register_account(data)
+            attempt("exam_read", client.exam.list_exams)
+            attempt("payment_ping", client.payment.ping)
             account = attempt("register", register, id_number=data["id_number"])
             if account is None:
                 continue
@@ -148,7 +154,7 @@ def test_three_instances_each_survive_a_sigkill_mid_stream_without_duplicates_or
     deadline = time.time() + 120
     while done["register"] < total // 3 and time.time() < deadline:
         time.sleep(0.05)
-    victims = [cluster["procs"][("identity", 0)], cluster["procs"][("profile", 0)]]
+    victims = [cluster["procs"][(name, 0)] for name in SERVICES]
     for victim in victims:
         victim.send_signal(signal.SIGKILL)              # mid-stream: calls and events in flight on it
     killed_at = dict(done)
@@ -168,6 +174,7 @@ def test_three_instances_each_survive_a_sigkill_mid_stream_without_duplicates_or
           f"{served}; events redelivered and skipped as duplicates {duplicates}; logs {cluster['logs']}")
     assert unexpected == [], unexpected[:10]
     assert done["register"] == total and by_outcome["register:ok"] >= total // 2
+    assert by_outcome["exam_read:ok"] >= total // 2 and by_outcome["payment_ping:ok"] >= total // 2
 
     identity_db = SessionFactory.for_url(cluster["identity_db"])
     profile_db = SessionFactory.for_url(cluster["profile_db"])
