@@ -1,5 +1,4 @@
 """The gateway: the only HTTP entry of the platform."""
-import logging
 import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
@@ -48,7 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     require_production_secrets(app.config["SANDBOX"], {"SECRET_KEY": app.config["SECRET_KEY"]})
     app.json.ensure_ascii = False
-    logging.basicConfig(level=env("LOG_LEVEL", "INFO"))
+    from . import observability
+    observability.install(app)   # JSON logs, the request id and /metrics, before any other hook
 
     app.extensions["rpc_client"] = RpcClient(app.config["AMQP_URI"], timeout=app.config["RPC_TIMEOUT"],
                                              name="gateway")
