@@ -10,7 +10,7 @@ from ausm_common.service import entrypoint, handle_event, load, sandbox_only
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link, token_hash
 
-from . import accounts, auth, domain, field_checks, options, realname, schemas, wechat
+from . import accounts, api_clients, auth, client_rules, domain, field_checks, options, realname, schemas, wechat
 from .adapters.alipay import build_alipay
 from .adapters.sms import build_sms
 from .adapters.wechat import build_wechat
@@ -338,6 +338,68 @@ class IdentityService(kit.ServiceBase):
         with self.db.get_session() as session:
             created = staff_rules.create(session, self.providers.hasher, staff, data)
             return accounts.staff_view(created)
+
+    # --- province API clients --------------------------------------------------------
+    @entrypoint
+    def create_api_client(self, data):
+        data = load(schemas.CreateApiClientSchema(), data)
+        with self.db.get_session() as session:
+            client, secret = api_clients.register(session, self.providers.hasher, self._staff(), data, self._now())
+            return {**api_clients.view(client), "client_secret": secret}
+
+    @entrypoint
+    def list_api_clients(self):
+        with self.db.get_session() as session:
+            return api_clients.listing(session, self._staff())
+
+    @entrypoint
+    def rotate_api_client_secret(self, client_id, overlap_seconds=None):
+        data = load(schemas.RotateApiClientSchema(), {"client_id": client_id, "overlap_seconds": overlap_seconds})
+        with self.db.get_session() as session:
+            client = api_clients.managed(session, self._staff(), data["client_id"], lock=True)
+            secret = api_clients.rotate(session, self.providers.hasher, client, data["overlap_seconds"], self._now())
+            return {**api_clients.view(client), "client_secret": secret}
+
+    @entrypoint
+    def revoke_api_client(self, client_id):
+        staff = self._staff()
+        with self.db.get_session() as session:
+            client = api_clients.managed(session, staff, client_id, lock=True)
+            api_clients.revoke(client, staff, self._now())
+            return api_clients.view(client)
+
+    @entrypoint(sensitive=("data",))
+    def authenticate_api_client(self, data):
+        """The gateway's token endpoint: a client id and secret (the current one, or the previous one during the
+        rotation overlap) of a client that is not revoked; what the client holds."""
+        self.caller.service("gateway")
+        data = load(schemas.ClientCredentialsSchema(), data)
+        with self.db.get_session() as session:
+            client = api_clients.authenticate(session, self.providers.hasher, data["client_id"],
+                                              data["client_secret"], self._now(), self.providers.dummy_hash)
+            return api_clients.caller_claims(client)
+
+    @entrypoint
+    def issue_client_token(self, client_id, scope=None):
+        """A signed access token for a client the gateway has just authenticated (authenticate_api_client)."""
+        self.caller.service("gateway")
+        with self.db.get_session() as session:
+            client = api_clients.active(session, client_id)
+            scopes = client_rules.granted_scopes(scope, list(client.scopes or []))
+            return api_clients.issue_token(session, client, scopes, self._now())
+
+    @entrypoint
+    def client_jwks(self):
+        with self.db.get_session() as session:
+            return api_clients.jwks(session, self._now())
+
+    @entrypoint
+    def resolve_client(self, client_id, scopes=None):
+        """Every call with a token: the client must still be active (revocation takes effect at once); the caller
+        holds the token's scopes that the client still holds."""
+        self.caller.service("gateway")
+        with self.db.get_session() as session:
+            return api_clients.caller_claims(api_clients.active(session, client_id), scopes)
 
     # --- sandbox --------------------------------------------------------------------
     @entrypoint
