@@ -16,7 +16,7 @@ LEEWAY = 30        # seconds of clock skew allowed on exp/nbf
 
 
 def _refuse(code: str, message: str) -> NotAuthenticated:
-    return NotAuthenticated(code, message, extra={"www_authenticate": f'Bearer error="invalid_token", error_description="{code}"'})
+    return NotAuthenticated(code, message)
 
 
 def key_id(token: str) -> str | None:
@@ -31,15 +31,15 @@ def verify_access_token(token: str | None, jwks: dict, audience: str, now: float
     TOKEN_EXPIRED / TOKEN_AUDIENCE."""
     if not token:
         raise _refuse("TOKEN_MISSING", "缺少访问令牌")
+    kid = key_id(token)
+    if kid is None:
+        raise _refuse("TOKEN_INVALID", "访问令牌无效")
+    if kid not in {k.get("kid") for k in jwks.get("keys", [])}:
+        raise _refuse("TOKEN_KEY_UNKNOWN", "访问令牌的签名密钥已失效或未知")
     try:
         keys = KeySet.import_key_set(jwks)
     except (JoseError, ValueError, KeyError, TypeError):
         raise _refuse("TOKEN_KEY_UNKNOWN", "无法验证访问令牌的签名密钥")
-    kid = key_id(token)
-    if kid is not None and kid not in {k.get("kid") for k in jwks.get("keys", [])}:
-        raise _refuse("TOKEN_KEY_UNKNOWN", "访问令牌的签名密钥已失效或未知")
-    if kid is None:
-        raise _refuse("TOKEN_INVALID", "访问令牌无效")
     try:
         decoded = jwt.decode(token, keys, algorithms=ALGORITHMS)
     except (BadSignatureError, DecodeError, JoseError, ValueError, KeyError):
