@@ -119,12 +119,12 @@ def _seal_key() -> bytes:
     return hmac.new(secret_key(), b"ausm token signing keys v1", hashlib.sha256).digest()
 
 
-def _seal(data: bytes) -> str:
+def seal(data: bytes) -> str:
     nonce = os.urandom(12)
     return base64.b64encode(nonce + AESGCM(_seal_key()).encrypt(nonce, data, b"signing-key")).decode()
 
 
-def _unseal(text: str) -> bytes:
+def unseal(text: str) -> bytes:
     raw = base64.b64decode(text)
     return AESGCM(_seal_key()).decrypt(raw[:12], raw[12:], b"signing-key")
 
@@ -144,7 +144,7 @@ def signing_key(session, now) -> SigningKey:
     kid = f"{now:%Y%m%d}-{uuid.uuid4().hex[:8]}"
     signs_until, published_until = rules.key_lifetimes(now)
     public = {**key.as_dict(private=False), "kid": kid, "alg": ALGORITHM, "use": "sig"}
-    row = SigningKey(kid=kid, algorithm=ALGORITHM, private_key=_seal(key.as_pem(private=True)), public_jwk=public,
+    row = SigningKey(kid=kid, algorithm=ALGORITHM, private_key=seal(key.as_pem(private=True)), public_jwk=public,
                      created_at=now, signs_until=signs_until, published_until=published_until)
     session.add(row)
     session.flush()
@@ -165,7 +165,7 @@ def jwks(session, now) -> dict:
 
 def issue_token(session, client: ApiClient, scopes: list[str], now, ttl=rules.TOKEN_TTL) -> dict:
     row = signing_key(session, now)
-    key = RSAKey.import_key(_unseal(row.private_key))
+    key = RSAKey.import_key(unseal(row.private_key))
     issued = int(now.timestamp())
     claims = {"iss": ISSUER, "sub": client.client_id, "aud": AUDIENCE, "iat": issued, "nbf": issued,
               "exp": issued + int(ttl.total_seconds()), "jti": uuid.uuid4().hex, "scope": " ".join(scopes),

@@ -123,3 +123,8 @@ class ClientCredentialsSchema(Schema):
     client_id = text(40)
     client_secret = text(128)
     scope = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=512))
+
+
+class WebhookSubscriptionSchema(Schema):
+    url = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(min=8, max=500))
+    events = fields.List(fields.String(validate=validate.Length(max=64)), required=True, error_messages=REQUIRED)

@@ -1,6 +1,8 @@
 """The identity service (built on the kit's ServiceBase, imported as `kit.` so that `nameko run` finds only
 this module's service class): thin entrypoints over accounts, auth, realname and wechat modules."""
+import requests
 from nameko.extensions import DependencyProvider
+from nameko.timer import timer
 
 from ausm_common.config import file_link_secret
 from ausm_common.errors import Forbidden, NotAuthenticated, not_found
@@ -10,7 +12,7 @@ from ausm_common.service import entrypoint, handle_event, load, sandbox_only
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link, token_hash
 
-from . import accounts, api_clients, auth, client_rules, domain, field_checks, options, realname, schemas, wechat
+from . import accounts, api_clients, auth, client_rules, domain, webhooks, field_checks, options, realname, schemas, wechat
 from .adapters.alipay import build_alipay
 from .adapters.sms import build_sms
 from .adapters.wechat import build_wechat
@@ -32,6 +34,10 @@ class Providers(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self
+
+
+def _post(url, body, headers, timeout):
+    return requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False).status_code
 
 
 class IdentityService(kit.ServiceBase):
@@ -400,6 +406,72 @@ class IdentityService(kit.ServiceBase):
         self.caller.service("gateway")
         with self.db.get_session() as session:
             return api_clients.caller_claims(api_clients.active(session, client_id), scopes)
+
+    # --- webhooks of province clients -------------------------------------------------
+    @entrypoint
+    def create_webhook_subscription(self, data):
+        client = self.caller.client("events:subscribe")
+        data = load(schemas.WebhookSubscriptionSchema(), data)
+        with self.db.get_session() as session:
+            sub, secret = webhooks.subscribe(session, client, data, api_clients.seal, self._now(),
+                                             allow_http=self.providers.sandbox)
+            return {**webhooks.sub_view(sub), "secret": secret}
+
+    @entrypoint
+    def list_webhook_subscriptions(self):
+        client = self.caller.client("events:subscribe")
+        with self.db.get_session() as session:
+            rows = session.query(webhooks.WebhookSubscription).filter_by(client_id=client["client_id"]) \
+                .order_by(webhooks.WebhookSubscription.created_at.desc())
+            return [webhooks.sub_view(s) for s in rows]
+
+    @entrypoint
+    def cancel_webhook_subscription(self, subscription_id):
+        client = self.caller.client("events:subscribe")
+        with self.db.get_session() as session:
+            sub = webhooks.owned(session, client, str(subscription_id))
+            sub.active = False
+            return webhooks.sub_view(sub)
+
+    @entrypoint
+    def list_webhook_deliveries(self, subscription_id):
+        client = self.caller.client("events:subscribe")
+        with self.db.get_session() as session:
+            sub = webhooks.owned(session, client, str(subscription_id))
+            rows = session.query(webhooks.WebhookDelivery).filter_by(subscription_id=sub.id) \
+                .order_by(webhooks.WebhookDelivery.created_at.desc()).limit(200)
+            return [webhooks.delivery_view(d) for d in rows]
+
+    @entrypoint
+    def replay_webhook_delivery(self, delivery_id):
+        client = self.caller.client("events:subscribe")
+        with self.db.get_session() as session:
+            return webhooks.delivery_view(webhooks.replay(session, client, str(delivery_id), self._now()))
+
+    @handle_event("profile", "collection_approved")
+    def handle_collection_approved(self, session, event):
+        webhooks.fan_out(session, "collection_approved", event, self._now())
+
+    @handle_event("profile", "transfer_approved")
+    def handle_transfer_approved(self, session, event):
+        webhooks.fan_out(session, "transfer_approved", event, self._now())
+
+    @handle_event("exam", "enrollment_submitted")
+    def handle_enrollment_submitted(self, session, event):
+        webhooks.fan_out(session, "enrollment_submitted", event, self._now())
+
+    @timer(interval=1)
+    def deliver_webhooks(self):
+        """Due deliveries, a few at a time; rows are locked (SKIP LOCKED) so instances share the work."""
+        base = float(self.config.get("WEBHOOK_RETRY_BASE_SECONDS") or 30)
+        try:
+            with self.db.get_session() as session:
+                now = self._now()
+                for delivery in webhooks.due(session, now):
+                    webhooks.attempt(session, delivery, _post, api_clients.unseal, now, base)
+        except Exception:       # a database hiccup: the next tick tries again
+            import logging
+            logging.getLogger(__name__).exception("webhook delivery round failed")
 
     # --- sandbox --------------------------------------------------------------------
     @entrypoint
