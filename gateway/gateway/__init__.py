@@ -80,6 +80,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages_help.blp)
     app.register_blueprint(pages_payment.blp)
     app.register_blueprint(pages_exam.blp)
+    from . import pages_province
+    app.register_blueprint(pages_province.blp)
     if app.config["SANDBOX"]:
         from . import sandbox
         app.register_blueprint(sandbox.blp)

@@ -56,7 +56,21 @@ def forgot_password():
 
 @blp.route("/me")
 def personal_center():
-    return _need("person", "pages.login") or render_template("me.html")
+    return _need("person", "pages.login") or render_template("me.html", data_reads=_data_reads())
+
+
+def _data_reads():
+    """Who read the person's unmasked data (profile service); the rest of the page works without it."""
+    from datetime import datetime
+
+    from ausm_common.clock import beijing_text
+    try:
+        reads = services.profile.my_data_reads()
+    except AppError:
+        return None
+    except Exception:          # profile unreachable: the section says so, the page still opens
+        return None
+    return [{**r, "at_text": beijing_text(datetime.fromisoformat(r["at"]))} for r in reads]
 
 
 @blp.route("/realname")
