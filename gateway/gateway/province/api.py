@@ -197,15 +197,16 @@ def _format() -> str:
 
 
 @blp.route("/score-imports", methods=["POST"])
+@idempotent_post
 @blp.doc(summary="提交成绩导入任务（CSV 或 JSON lines，最多 100,000 行）", security=BEARER, requestBody={
     "required": True, "content": {
         "text/csv": {"schema": {"type": "string"}, "example": "报名注册号,科目,成绩\n330120260001,junior_practice,78.5\n"},
         "application/x-ndjson": {"schema": {"type": "string"},
                                  "example": '{"enrollment_no": "330120260001", "subject": "junior_practice", "score": 78.5}\n'}}},
-    parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 255}}])
+    parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 255}},
+                {"in": "query", "name": "exam_id", "required": True, "schema": {"type": "string", "maxLength": 32}}])
 @blp.arguments(ImportQuery, location="query", as_kwargs=True)
 @blp.response(202, JobOut)
-@idempotent_post
 def create_score_import(exam_id):
     file_format = _format()
     data = request.get_data(cache=True)

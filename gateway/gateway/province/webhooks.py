@@ -65,10 +65,10 @@ def idempotent_post(view):
 
 
 @blp.route("/webhooks", methods=["POST"])
+@idempotent_post
 @blp.doc(summary="订阅本省事件", security=BEARER, parameters=IDEMPOTENCY)
 @blp.arguments(SubscriptionIn)
 @blp.response(201, SubscriptionOut)
-@idempotent_post
 def subscribe(data):
     return services.identity.create_webhook_subscription(data)
 
@@ -95,9 +95,9 @@ def deliveries(subscription_id):
 
 
 @blp.route("/webhook-deliveries/<delivery_id>/replay", methods=["POST"])
+@idempotent_post
 @blp.doc(summary="重新投递", security=BEARER, parameters=IDEMPOTENCY)
 @blp.response(202, DeliveryOut)
-@idempotent_post
 def replay(delivery_id):
     return services.identity.replay_webhook_delivery(delivery_id)
 

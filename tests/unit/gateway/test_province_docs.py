@@ -22,3 +22,10 @@ def test_calls_without_a_token_are_refused_with_www_authenticate(client):
     answer = client.get("/api/province/v1/candidates")
     assert answer.status_code == 401 and answer.get_json()["code"] == "TOKEN_MISSING"
     assert answer.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_csv_body_is_accepted_by_the_import_route_only(client):
+    answer = client.post("/api/province/v1/score-imports?exam_id=x", data=b"a,b\n", content_type="text/csv")
+    assert answer.status_code == 401                           # reaches authentication, not refused as a type
+    other = client.post("/api/v1/sms-codes", data=b"a,b\n", content_type="text/csv")
+    assert other.status_code == 415
