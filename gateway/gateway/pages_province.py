@@ -1,6 +1,10 @@
 """The page for provinces' developers: how to get a token and call the province API, in curl and Python."""
 from flask import Blueprint, render_template, request
 
+from ausm_common import divisions
+
+from .auth import current_caller
+from .pages import _need
 from .province.oauth import SCOPES
 
 blp = Blueprint("province_pages", __name__)
@@ -16,4 +20,16 @@ SCOPE_LABELS = {"candidates:read": "读取本省人员信息（脱敏）",
 def developers():
     base = request.host_url.rstrip("/")
     return render_template("province_developers.html", base=base,
+                           scopes=[(s, SCOPE_LABELS.get(s, s)) for s in SCOPES])
+
+
+@blp.route("/staff/api-clients")
+def staff_api_clients():
+    """Admin staff register their province's clients (national admins any province's)."""
+    need = _need("staff", "pages.staff_login")
+    if need:
+        return need
+    own = current_caller().get("department_code")
+    provinces = [(c, n) for c, n in divisions.provinces() if own == divisions.NATIONAL or c == own]
+    return render_template("staff/api_clients.html", provinces=provinces, own=own,
                            scopes=[(s, SCOPE_LABELS.get(s, s)) for s in SCOPES])

@@ -3,19 +3,34 @@
 import requests
 from playwright import sync_api as playwright_api
 
-from tests.e2e.browser import person_login
-from tests.e2e.helpers import approved_person, staff_session
+from tests.e2e.browser import new_page, person_login, staff_login
+from tests.e2e.helpers import approved_person
 
 
-def test_a_person_sees_a_provinces_read_of_their_record_in_the_personal_centre(page, stack):
-    browser, person = approved_person(stack)
-    me = browser.get("/api/v1/me").json()
+def register_client_in_the_staff_page(browser, stack) -> dict:
+    """浙江省财政厅's admin (here the national admin, who may act for any province) registers a client."""
+    page = new_page(browser, stack)
+    try:
+        staff_login(page, stack, "reviewer", next_path="/staff/api-clients")
+        page.wait_for_url("**/staff/api-clients")
+        page.get_by_test_id("client-name").fill("浙江省会计人员管理系统")
+        page.get_by_test_id("client-province").select_option("330000")
+        page.get_by_test_id("scope-candidates:read").check()
+        page.get_by_test_id("scope-candidates:unmask").check()
+        page.get_by_test_id("client-submit").click()
+        playwright_api.expect(page.get_by_test_id("client-secret")).to_be_visible()
+        playwright_api.expect(page.get_by_test_id("client-row").first).to_contain_text("浙江省会计人员管理系统")
+        return {"client_id": page.get_by_test_id("secret-client-id").inner_text(),
+                "client_secret": page.get_by_test_id("secret-value").inner_text()}
+    finally:
+        page.context.close()
 
-    admin = staff_session(stack, "reviewer")                   # national admin: may register any province's client
-    created = admin.post("/api/v1/api-clients", json={"name": "浙江省会计人员管理系统", "province_code": "330000",
-                                                      "scopes": ["candidates:read", "candidates:unmask"]})
-    assert created.status_code == 201, created.text
-    registered = created.json()
+
+def test_a_person_sees_a_provinces_read_of_their_record_in_the_personal_centre(page, stack, browser):
+    http, person = approved_person(stack)
+    me = http.get("/api/v1/me").json()
+
+    registered = register_client_in_the_staff_page(browser, stack)
     issued = requests.post(stack.url("/api/province/v1/oauth/token"), data={"grant_type": "client_credentials"},
                            auth=(registered["client_id"], registered["client_secret"]), timeout=20)
     assert issued.status_code == 200, issued.text
