@@ -64,11 +64,9 @@ def _data_reads():
     from datetime import datetime
 
     from ausm_common.clock import beijing_text
-    try:
-        reads = services.profile.my_data_reads()
-    except AppError:
-        return None
-    except Exception:          # profile unreachable: the section says so, the page still opens
+    from .api.api_clients import person_data_reads
+    reads, complete = person_data_reads()
+    if not reads and not complete:
         return None
     return [{**r, "at_text": beijing_text(datetime.fromisoformat(r["at"]))} for r in reads]
 

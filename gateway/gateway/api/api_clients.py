@@ -93,12 +93,28 @@ def revoke_client(client_id):
     return services.identity.revoke_api_client(client_id)
 
 
+def person_data_reads() -> tuple[list[dict], bool]:
+    """The reads each owning service recorded (profile: 信息采集 and province clients; exam: enrollment reviews;
+    identity: real-name reviews), newest first; `complete` is False when a service did not answer."""
+    reads, complete = [], True
+    for service in ("profile", "exam", "identity"):
+        try:
+            reads.extend(getattr(services, service).my_data_reads())
+        except Exception:        # noqa: BLE001 — one service down leaves the others' records visible
+            complete = False
+    return sorted(reads, key=lambda r: r["at"], reverse=True), complete
+
+
 @blp.route("/me/data-reads", methods=["GET"])
 @blp.response(200, DataReadOut(many=True))
 @login_required("person")
 def my_data_reads():
-    """谁在何时因何事由查看了我的未脱敏信息"""
-    return services.profile.my_data_reads()
+    """谁在何时因何事由查看了我的未脱敏信息（信息采集、考试报名审核、实名认证审核、省级系统）"""
+    reads, complete = person_data_reads()
+    if not reads and not complete:
+        from ausm_common.errors import unavailable
+        raise unavailable()
+    return reads
 
 
 @blp.route("/profile/people/<account_id>/unmask", methods=["POST"])

@@ -89,3 +89,18 @@ def province_enrollments(session, client: dict, exam_id: str | None, status: str
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(query.order_by(Enrollment.id).offset((page - 1) * per_page).limit(per_page))
     return {"items": [views.queue_item(e) for e in rows], "total": total, "page": page, "per_page": per_page}
+
+
+def reads_for_person(session, account_id: str) -> list[dict]:
+    """Staff opening a person's enrollment for review see it unmasked (audited as `view`): what the person is
+    shown in 个人中心 → 信息查看记录."""
+    from ausm_common import divisions
+    from .models import AuditLog, Enrollment
+    rows = session.execute(select(AuditLog, Enrollment.enrollment_no).join(
+        Enrollment, Enrollment.id == AuditLog.subject_id).where(
+        Enrollment.account_id == account_id, AuditLog.action == "view", AuditLog.subject_kind == "enrollment")
+        .order_by(AuditLog.at.desc()).limit(200))
+    return [{"id": log.id, "at": log.at.isoformat(), "reader_kind": "staff", "reader_kind_label": "管理部门工作人员",
+             "reader": f"{divisions.department_name(log.department_code) or log.department_code}工作人员",
+             "fields": ["name", "id_number", "phone"], "fields_label": "报名信息（姓名、证件号码、手机号码）",
+             "purpose": f"考试报名资格审核（报名注册号 {number or '—'}）"} for log, number in rows]

@@ -304,6 +304,11 @@ class ExamService(kit.ServiceBase):
             return jobs.result(job) if with_result else jobs.view(job)
 
     @entrypoint
+    def my_data_reads(self):
+        with self.db.get_session() as session:
+            return jobs.reads_for_person(session, self.caller.person_id())
+
+    @entrypoint
     def province_enrollments(self, exam_id=None, status=None, page=1, per_page=50):
         client = self.caller.client("enrollments:read")
         page, per_page = max(int(page or 1), 1), min(max(int(per_page or 50), 1), 200)

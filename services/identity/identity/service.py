@@ -238,6 +238,11 @@ class IdentityService(kit.ServiceBase):
                     "latest": realname.request_view(latest) if latest else None}
 
     @entrypoint
+    def my_data_reads(self):
+        with self.db.get_session() as session:
+            return realname.reads_for_person(session, self._person(session).id)
+
+    @entrypoint
     def submit_online_realname(self, data):
         data = load(schemas.OnlineRealnameSchema(), data)
         keys = {f: data[f] for f in realname.PHOTO_FIELDS}
