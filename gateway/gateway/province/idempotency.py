@@ -9,11 +9,16 @@ may retry it (the services apply a request whole or not at all).
 import functools
 import hashlib
 import json
+import logging
 import time
 
 from flask import Response, request
 
-from ausm_common.errors import AppError, Conflict, ValidationFailed
+from redis.exceptions import RedisError
+
+from ausm_common.errors import AppError, Conflict, Unavailable, ValidationFailed
+
+log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 TTL_SECONDS = 24 * 3600
@@ -77,6 +82,14 @@ def replay(stored: dict) -> Response:
     return response
 
 
+def _quietly(action, *args):
+    """After the work is done, a Redis failure must not turn its answer into an error (the key then expires)."""
+    try:
+        action(*args)
+    except RedisError:
+        log.warning("idempotency store unavailable while recording an answer")
+
+
 def idempotent(store_of, client_of):
     """Decorate a POST view: `store_of()` gives the IdempotencyStore, `client_of()` the calling client's id."""
     def decorate(view):
@@ -88,19 +101,22 @@ def idempotent(store_of, client_of):
             if len(key) > MAX_KEY_LENGTH:
                 raise ValidationFailed("IDEMPOTENCY_KEY_INVALID", "Idempotency-Key 过长", {HEADER: "最多255个字符"})
             store, client, digest = store_of(), client_of(), body_hash()
-            stored = store.claim(client, key, digest)
+            try:
+                stored = store.claim(client, key, digest)
+            except RedisError:
+                raise Unavailable("SERVICE_UNAVAILABLE", "系统繁忙，请稍后再试") from None
             if stored is not None:
                 return replay(stored)
             try:
                 from flask import current_app
                 response = current_app.make_response(view(*args, **kwargs))
             except BaseException:
-                store.release(client, key)
+                _quietly(store.release, client, key)
                 raise
             if response.status_code >= 500:
-                store.release(client, key)
+                _quietly(store.release, client, key)
             else:
-                store.finish(client, key, digest, response)
+                _quietly(store.finish, client, key, digest, response)
             return response
         return wrapper
     return decorate

@@ -89,3 +89,21 @@ def test_twenty_concurrent_duplicates_make_one_effect_and_one_answer(app):
         t.join()
     assert app.effects == [1]
     assert answers == [(201, {"job": 1})] * 20
+
+
+def test_an_unreachable_store_is_a_503_not_a_500():
+    import redis
+    store = IdempotencyStore(redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2), "test")
+    app = Flask(__name__)
+
+    @app.errorhandler(AppError)
+    def app_error(exc):
+        return jsonify(exc.to_dict()), exc.status
+
+    @app.post("/jobs")
+    @idempotent(lambda: store, lambda: "pc_33_a")
+    def create_job():
+        return jsonify({}), 201
+
+    answer = app.test_client().post("/jobs", data=b"x", headers={"Idempotency-Key": "k"})
+    assert answer.status_code == 503
