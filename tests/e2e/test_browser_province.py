@@ -45,11 +45,15 @@ def test_a_person_sees_a_provinces_read_of_their_record_in_the_personal_centre(p
                         params={"unmask": "id_number", "purpose": "办理会计人员调入核验"}, headers=headers, timeout=20)
     assert full.status_code == 200 and full.json()["id_number"] == person["id_number"]
 
+    reads = http.get("/api/v1/me/data-reads")
+    assert reads.status_code == 200 and [r["purpose"] for r in reads.json()] == ["办理会计人员调入核验"], reads.text
+
     person_login(page, stack, person["id_number"], next_path="/me")
     page.wait_for_url("**/me**")
     page.goto("/me#data-reads")
     rows = page.get_by_test_id("data-read-row")
-    playwright_api.expect(rows).to_have_count(1)
+    playwright_api.expect(page.get_by_test_id("data-reads")).to_be_visible()
+    assert rows.count() == 1, page.get_by_test_id("data-reads").inner_text()
     playwright_api.expect(rows.first).to_contain_text("浙江省")
     playwright_api.expect(rows.first).to_contain_text("浙江省会计人员管理系统")
     playwright_api.expect(rows.first).to_contain_text("证件号码")

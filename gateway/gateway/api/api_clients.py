@@ -117,11 +117,18 @@ def my_data_reads():
     return reads
 
 
+class UnmaskOut(Schema):
+    account_id = fields.String()
+    name = fields.String()
+    id_number = fields.String()
+    phone = fields.String()
+
+
 @blp.route("/profile/people/<account_id>/unmask", methods=["POST"])
 @blp.arguments(UnmaskIn)
+@blp.response(200, UnmaskOut)
 @login_required("staff")
 def unmask(data, account_id):
     """工作人员查看未脱敏字段（须填写事由；本人可见此记录）"""
-    from flask import jsonify
-    return jsonify(services.profile.unmask_person_fields({"account_id": account_id, "fields": data["fields_"],
-                                                          "purpose": data["purpose"]}))
+    return services.profile.unmask_person_fields({"account_id": account_id, "fields": data["fields_"],
+                                                  "purpose": data["purpose"]})
