@@ -12,7 +12,7 @@ from ausm_common.errors import ValidationFailed
 from ausm_common.storage import ObjectStore
 
 from ..api import Blueprint
-from ..rpc import gateway_services, services
+from ..rpc import services
 from ..schemas import ErrorOut
 from ..uploads import store
 from . import access

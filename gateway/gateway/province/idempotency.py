@@ -16,7 +16,7 @@ from flask import Response, request
 
 from redis.exceptions import RedisError
 
-from ausm_common.errors import AppError, Conflict, Unavailable, ValidationFailed
+from ausm_common.errors import Conflict, Unavailable, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -122,4 +122,4 @@ def idempotent(store_of, client_of):
     return decorate
 
 
-__all__ = ["HEADER", "IdempotencyStore", "idempotent", "AppError"]
+__all__ = ["HEADER", "IdempotencyStore", "idempotent"]

@@ -1,7 +1,6 @@
 """Event subscriptions of a province (scope events:subscribe): a webhook URL receives the events of its
 province, signed with the subscription's secret (HMAC-SHA256 over `<timestamp>.<body>`), retried with backoff;
 the delivery log is readable and any delivery can be sent again."""
-from flask import jsonify
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..api import Blueprint
@@ -102,4 +101,3 @@ def replay(delivery_id):
     return services.identity.replay_webhook_delivery(delivery_id)
 
 
-__all__ = ["blp", "jsonify"]
