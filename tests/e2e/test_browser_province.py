@@ -48,8 +48,8 @@ def test_a_person_sees_a_provinces_read_of_their_record_in_the_personal_centre(p
     reads = http.get("/api/v1/me/data-reads")
     assert reads.status_code == 200 and [r["purpose"] for r in reads.json()] == ["办理会计人员调入核验"], reads.text
 
-    person_login(page, stack, person["id_number"], next_path="/me")
-    page.wait_for_url("**/me**")
+    person_login(page, stack, person["id_number"])
+    playwright_api.expect(page.get_by_test_id("user-name")).to_be_visible()
     page.goto("/me#data-reads")
     rows = page.get_by_test_id("data-read-row")
     playwright_api.expect(page.get_by_test_id("data-reads")).to_be_visible()
