@@ -130,7 +130,7 @@ def first_bad_string(value, path: str = "") -> str | None:
 def check_pairs(pairs, where: str):
     """Query, path or form (name, value) pairs; a bad name is reported as the place (`query`, …)."""
     for key, value in pairs:
-        if has_forbidden(key):
+        if not isinstance(key, str) or has_forbidden(key):     # a multipart part whose name did not parse: None
             raise bad_characters(where)
         if isinstance(value, str) and has_forbidden(value):
             raise bad_characters(key)
