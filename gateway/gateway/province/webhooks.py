@@ -9,7 +9,7 @@ from . import access
 from .idempotency import idempotent
 
 PREFIX = "/api/province/v1"
-EVENTS = ["collection_approved", "transfer_approved", "enrollment_submitted"]
+EVENTS = ["collection_approved", "transfer_approved", "enrollment_submitted", "enrollment_registered"]
 BEARER = [{"bearerAuth": []}]
 IDEMPOTENCY = [{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 255}}]
 

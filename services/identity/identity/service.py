@@ -465,6 +465,10 @@ class IdentityService(kit.ServiceBase):
     def handle_enrollment_submitted(self, session, event):
         webhooks.fan_out(session, "enrollment_submitted", event, self._now())
 
+    @handle_event("exam", "enrollment_registered")
+    def handle_enrollment_registered(self, session, event):
+        webhooks.fan_out(session, "enrollment_registered", event, self._now())
+
     @timer(interval=1)
     def deliver_webhooks(self):
         """Due deliveries, a few at a time; rows are locked (SKIP LOCKED) so instances share the work."""

@@ -27,7 +27,8 @@ def test_events_reach_the_provinces_of_their_jurisdiction():
     assert webhooks.provinces_of("transfer_approved", {"from_department": "330100", "to_department": "110000"}) \
         == {"330000", "110000"}
     assert webhooks.provinces_of("enrollment_submitted", {"province_code": "210200"}) == {"210000"}
-    assert webhooks.provinces_of("payment_succeeded", {}) == set()
+    assert webhooks.provinces_of("enrollment_registered", {"province_code": "330000"}) == {"330000"}
+    assert webhooks.provinces_of("payment_succeeded", {"ref": "exam:x"}) == set()
 
 
 def test_urls_must_be_https_outside_sandbox():
