@@ -42,3 +42,30 @@ def test_one_clients_burst_does_not_throttle_another(throttled):
     for _ in range(4):
         throttled.get("/api/province/v1/candidates", headers={"Authorization": "Bearer pc_a"})
     assert throttled.get("/api/province/v1/candidates", headers={"Authorization": "Bearer pc_b"}).status_code == 200
+
+
+def test_the_limit_holds_under_fifty_concurrent_requests(make_app, monkeypatch):
+    import threading
+    app = make_app(THROTTLE_PROVINCE_CLIENT="10/minute")
+    monkeypatch.setattr(api, "services", FakeServices())
+
+    def fake_client():
+        from flask import g
+        g.province_client = g.caller = {"kind": "client", "client_id": "pc_burst", "province_code": "330000",
+                                        "scopes": ["candidates:read"]}
+        return g.province_client
+
+    monkeypatch.setattr(access, "current_client", fake_client)
+    codes, barrier = [], threading.Barrier(50)
+
+    def call():
+        client = app.test_client()
+        barrier.wait()
+        codes.append(client.get("/api/province/v1/candidates", headers={"Authorization": "Bearer x"}).status_code)
+
+    threads = [threading.Thread(target=call) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes.count(200) == 10 and codes.count(429) == 40
