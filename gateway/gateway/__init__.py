@@ -1,5 +1,4 @@
 """The gateway: the only HTTP entry of the platform."""
-import logging
 import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
@@ -48,15 +47,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     require_production_secrets(app.config["SANDBOX"], {"SECRET_KEY": app.config["SECRET_KEY"]})
     app.json.ensure_ascii = False
-    logging.basicConfig(level=env("LOG_LEVEL", "INFO"))
+    from . import observability
+    observability.install(app)   # JSON logs, the request id and /metrics, before any other hook
 
     app.extensions["rpc_client"] = RpcClient(app.config["AMQP_URI"], timeout=app.config["RPC_TIMEOUT"],
                                              name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
     from . import (cache, edge, errors, files, health, notify, pages, pages_cpe, pages_exam, pages_help, pages_payment,
-                   pages_profile, security, throttle)
-    from .api import Api, cpe, exam, help, identity, payments, profile, uploads
+                   pages_profile, security, throttle, waiting_room)
+    from .api import Api, api_clients, cpe, exam, help, identity, payments, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": edge.RULES}})
@@ -70,6 +70,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register_blueprint(payments.blp)
     api.register_blueprint(exam.blp)
     api.register_blueprint(cpe.blp)
+    api.register_blueprint(api_clients.blp)
+    from .province import api as province_api
+    province_api.init_app(app)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)
     app.register_blueprint(notify.blp)
@@ -79,12 +82,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages_payment.blp)
     app.register_blueprint(pages_exam.blp)
     app.register_blueprint(pages_cpe.blp)
+    from . import pages_province
+    app.register_blueprint(pages_province.blp)
     if app.config["SANDBOX"]:
         from . import sandbox
         app.register_blueprint(sandbox.blp)
     throttle.install(app)
     errors.register(app)
     edge.install(app)
+    waiting_room.install(app)      # after the edge, before anything that costs a call
     app.before_request(check_csrf)
     app.after_request(ensure_csrf_cookie)
     security.register(app)

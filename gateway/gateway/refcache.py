@@ -42,5 +42,8 @@ def cached_json(key: str, produce) -> Response:
     _, body, etag = entry
     headers = {"ETag": etag, "Cache-Control": f"public, max-age={ttl()}"}
     if etag in request.headers.get("If-None-Match", ""):
-        return Response(status=304, headers=headers)
-    return Response(body, mimetype=current_app.json.mimetype, headers=headers)
+        response = Response(status=304, headers=headers)
+    else:
+        response = Response(body, mimetype=current_app.json.mimetype, headers=headers)
+    response.is_reference = True   # shared by everyone (`public`): no per-browser cookie on it (cache.is_reference)
+    return response

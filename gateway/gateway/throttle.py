@@ -24,6 +24,12 @@ THROTTLES = {
 }
 
 
+# The province API: each client on its own (key: the verified client), all its endpoints counted together.
+PROVINCE_LIMIT = ("THROTTLE_PROVINCE_CLIENT", "120/minute;3000/hour")
+PROVINCE_BLUEPRINTS = ("province", "province_webhooks")
+TOKEN_LIMIT = ("THROTTLE_PROVINCE_TOKEN", "30/minute;300/hour")
+
+
 def install(app) -> Limiter:
     for key, default in THROTTLES.values():
         app.config.setdefault(key, env(key, default))
@@ -36,5 +42,21 @@ def install(app) -> Limiter:
         if view is None:
             raise RuntimeError(f"throttled endpoint {endpoint} does not exist")
         app.view_functions[endpoint] = limiter.limit(lambda key=key: app.config[key], scope=key)(view)
+    _province(app, limiter)
     app.extensions["throttle"] = limiter
     return limiter
+
+
+def _province(app, limiter: Limiter):
+    from .province import access
+    for key, default in (PROVINCE_LIMIT, TOKEN_LIMIT):
+        app.config.setdefault(key, env(key, default))
+    shared = limiter.shared_limit(lambda: app.config[PROVINCE_LIMIT[0]], scope="province-client",
+                                  key_func=access.client_key)
+    for name in PROVINCE_BLUEPRINTS:
+        if name in app.blueprints:
+            shared(app.blueprints[name])
+    token = app.view_functions.get("province_oauth.token")
+    if token is not None:
+        app.view_functions["province_oauth.token"] = limiter.limit(
+            lambda: app.config[TOKEN_LIMIT[0]], scope=TOKEN_LIMIT[0])(token)

@@ -40,3 +40,19 @@ def test_entries_expire_after_the_ttl(monkeypatch):
         refcache.cached_json("exams", produce)
     assert produce.calls == 2
     refcache.clear()
+
+
+def test_a_public_cached_answer_sets_no_cookie(monkeypatch):
+    """`public` answers may be kept by a shared cache in front: a per-browser cookie (CSRF) must not ride on them."""
+    app = create_app({"TESTING": True, "SANDBOX": True})
+    refcache.clear()
+    produce = Counting()
+
+    @app.get("/_test/provinces")
+    def provinces():
+        return refcache.cached_json("provinces:cookie", produce)
+
+    answer = app.test_client().get("/_test/provinces")
+    assert answer.status_code == 200 and answer.headers["Cache-Control"].startswith("public")
+    assert "Set-Cookie" not in answer.headers
+    refcache.clear()
