@@ -56,6 +56,7 @@ def payable(session, enrollment: Enrollment, w: RegionWindow, now) -> dict:
             "province_code": enrollment.region_code, "enrollment_no": enrollment.enrollment_no,
             "warnings": list(enrollment.warnings or []),
             "summary": {"name": mask_name((enrollment.person or {}).get("name")), "level": enrollment.level,
+                        "level_label": LEVELS[enrollment.level], "enrollment_no": enrollment.enrollment_no,
                         "subjects": [dict(line) for line in enrollment.fee_lines or []],
                         "site": site.name if site else None}}
 
