@@ -5,6 +5,11 @@ together; if Redis is unreachable each process falls back to counting in memory 
 through. A refused request is 429 with `Retry-After` and the platform's error shape. The services keep their own
 limits (SMS per phone per day, per network per day, the login lockout); these stop a client from making the
 platform do the expensive work at all.
+
+Only the views in THROTTLES have limits, and each checks its own when it is called (flask-limiter's decorator). The
+extension's before_request check, which resolves limits for every request (none for all the others: reference
+data, pages, static files), is therefore skipped: it was a fixed cost on every answer of the gateway (§7 of the
+exam issue: the province table through the gateway against a bare Flask app).
 """
 from flask_limiter import Limiter
 
@@ -24,10 +29,19 @@ THROTTLES = {
 }
 
 
+class ViewLimiter(Limiter):
+    """Limits checked by the decorated views only (no application-wide or default limits exist here)."""
+
+    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        if in_middleware:
+            return
+        super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
+
+
 def install(app) -> Limiter:
     for key, default in THROTTLES.values():
         app.config.setdefault(key, env(key, default))
-    limiter = Limiter(key_func=client_address, app=app, storage_uri=app.config.get("THROTTLE_STORAGE_URI")
+    limiter = ViewLimiter(key_func=client_address, app=app, storage_uri=app.config.get("THROTTLE_STORAGE_URI")
                       or redis_url(), strategy="moving-window", headers_enabled=True,
                       in_memory_fallback_enabled=True, key_prefix=f"{env('CLOCK_NAMESPACE', 'ausm')}:throttle",
                       enabled=app.config.get("THROTTLES_ENABLED", True))
