@@ -4,6 +4,7 @@
 #   bench/rpc_bench.py       the RPC call path vs raw kombu request/reply; reference reads vs bare Flask
 #   bench/payment_bench.py   payment notifications verified and applied vs bare signature verifications
 #   bench/exam_bench.py      the province table through the gateway vs bare Flask; last seats under contention
+#   bench/waiting_room_bench.py  the sustainable rate, then 10x that many arrivals through the waiting room (locust)
 # Run one alone with its options: python bench/rpc_bench.py --help
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -19,3 +20,5 @@ echo
 python bench/payment_bench.py
 echo
 python bench/exam_bench.py
+echo
+python bench/waiting_room_bench.py

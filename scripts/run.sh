@@ -36,8 +36,10 @@ python -m ausm_common.topology >/dev/null   # consumer queues exist before anyon
 while read -r name package dbenv dbname; do
   start "$name" nameko run --config "services/$name/config.yml" "$package.service"
 done < <(python -m ausm_common.registry table)
-start gateway gunicorn -k gthread --workers "${GATEWAY_WORKERS:-2}" --threads "${GATEWAY_THREADS:-16}" \
-  --bind "${HOST:-127.0.0.1}:$PORT" --chdir gateway --access-logfile - gateway.wsgi:app
+# gateway/gunicorn.conf.py: JSON logs, graceful stop (30 s for requests in flight), metrics of every worker
+export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$ROOT/var/run/prometheus-gateway}"
+start gateway gunicorn -c "$ROOT/gateway/gunicorn.conf.py" -k gthread --workers "${GATEWAY_WORKERS:-2}" \
+  --threads "${GATEWAY_THREADS:-16}" --bind "${HOST:-127.0.0.1}:$PORT" --chdir gateway gateway.wsgi:app
 
 for _ in $(seq 1 60); do
   if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi

@@ -8,7 +8,8 @@ for name in gateway $(python -m ausm_common.registry names) payment-sandbox s3; 
   pid=$(cat "$pidfile")
   if kill -0 "$pid" 2>/dev/null; then
     kill "$pid" 2>/dev/null
-    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    # SIGTERM: services finish in-flight workers, gunicorn in-flight requests (30 s); then SIGKILL
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$pid" 2>/dev/null || true
     echo "stopped $name"
   fi

@@ -1,5 +1,4 @@
 """The gateway: the only HTTP entry of the platform."""
-import logging
 import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
@@ -48,14 +47,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     require_production_secrets(app.config["SANDBOX"], {"SECRET_KEY": app.config["SECRET_KEY"]})
     app.json.ensure_ascii = False
-    logging.basicConfig(level=env("LOG_LEVEL", "INFO"))
+    from . import observability
+    observability.install(app)   # JSON logs, the request id and /metrics, before any other hook
 
     app.extensions["rpc_client"] = RpcClient(app.config["AMQP_URI"], timeout=app.config["RPC_TIMEOUT"],
                                              name="gateway")
     app.extensions["object_store"] = ObjectStore.from_env()
 
     from . import (cache, edge, errors, files, health, notify, pages, pages_exam, pages_help, pages_payment,
-                   pages_profile, security, throttle)
+                   pages_profile, security, throttle, waiting_room)
     from .api import Api, exam, help, identity, payments, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
@@ -83,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     throttle.install(app)
     errors.register(app)
     edge.install(app)
+    waiting_room.install(app)      # after the edge, before anything that costs a call
     app.before_request(check_csrf)
     app.after_request(ensure_csrf_cookie)
     security.register(app)

@@ -36,7 +36,10 @@ RULES = (   # for the OpenAPI document's description
     "Infinity (400 BAD_JSON / JSON_TOO_DEEP, 413 PAYLOAD_TOO_LARGE); under /api/ a body that is not JSON, a form "
     "or multipart is 415. No text (query, path, form, JSON strings and keys) may hold NUL, other C0/C1 control "
     "characters (tab, CR and LF are allowed) or lone surrogates: 422 INVALID_CHARACTERS naming the field. "
-    "A dependency that is down answers 503 SERVICE_UNAVAILABLE.")
+    "A dependency that is down answers 503 SERVICE_UNAVAILABLE. When more candidates arrive than the platform "
+    "serves, /api/v1/exams… and /api/v1/exam/enrollments… answer 503 WAITING_ROOM with Retry-After and "
+    "{position, eta_seconds, retry_after, ticket}: keep the ausm_queue cookie and ask again after Retry-After; the "
+    "line is first come, first served.")
 
 
 class BadRequest(AppError):

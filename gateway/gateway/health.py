@@ -1,4 +1,6 @@
-"""GET /healthz: 200 only when the broker and every running service answer a ping."""
+"""Probes. GET /healthz and /readyz (readiness): 200 only when the broker and every registered service answer a
+ping. GET /livez (liveness): 200 while this process answers HTTP at all (restarting gateways brings no dead service
+or broker back)."""
 import socket
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
@@ -27,7 +29,13 @@ def _ping(app, name):
         return False
 
 
+@blp.route("/livez")
+def livez():
+    return jsonify({"status": "alive"})
+
+
 @blp.route("/healthz")
+@blp.route("/readyz")
 def healthz():
     app = current_app._get_current_object()
     checks = {"broker": _broker_up(app.config["AMQP_URI"])}

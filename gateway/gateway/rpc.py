@@ -15,6 +15,7 @@ def client() -> RpcClient:
 
 
 def request_id() -> str:
+    """The request's id (observability.py takes it from X-Request-Id or makes one)."""
     if "request_id" not in g:
         g.request_id = uuid.uuid4().hex[:16]
     return g.request_id

@@ -17,6 +17,8 @@ from tests.support import infra  # noqa: E402
 
 # One sandbox clock for this test session alone (the clock is shared through Redis by namespace).
 os.environ.setdefault("CLOCK_NAMESPACE", f"ausm_it_{uuid.uuid4().hex[:8]}")
+# Each service container (and each `nameko run` a test starts) serves /metrics on a free port of its own.
+os.environ.setdefault("METRICS_PORT", "0")
 
 
 @pytest.fixture(scope="session")

@@ -88,7 +88,9 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
                "THROTTLE_OCR": "100000/minute",
                "SMS_PER_CLIENT_DAILY": "100000",
                # one proxy hop: a test client that says X-Forwarded-For is its own network (tests/e2e/helpers)
-               "TRUSTED_PROXY_HOPS": "1", **(extra_env or {})}
+               "TRUSTED_PROXY_HOPS": "1",
+               # each service instance on a free port of its own for /metrics, /healthz, /readyz
+               "METRICS_PORT": "0", **(extra_env or {})}
         seed(env)
         subprocess.run([sys.executable, "-m", "ausm_common.topology"], env=env, check=True, capture_output=True)
         procs = start_services(env, logs)

@@ -159,3 +159,98 @@ def test_an_unreadable_services_list_is_a_warning_and_fatal_when_strict(repo_cop
     strict = run_checker("--root", str(repo_copy), "--no-tools", "--strict")
     assert strict.returncode == 1
     assert f"(strict) {REGISTRY}: no readable list of services" in strict.stdout
+
+
+# --- Kubernetes schemas (kubernetes-validate bundles the API's JSON schemas: no network) -------------------
+
+K8S_VERSIONS = ("1.30.0", "1.37.0")   # the oldest release we support and the newest the validator knows
+
+
+def k8s_objects():
+    import yaml
+    for path in sorted((ROOT / "deploy" / "k8s").glob("*.yaml")):
+        for obj in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            if obj and obj.get("kind") != "Kustomization":
+                yield path, obj
+
+
+@pytest.mark.parametrize("version", K8S_VERSIONS)
+def test_every_k8s_manifest_is_valid_against_the_kubernetes_schemas(version):
+    import kubernetes_validate
+
+    checked = 0
+    problems = []
+    for path, obj in k8s_objects():
+        try:
+            kubernetes_validate.validate(obj, version, strict=True)   # strict: unknown fields (typos) fail too
+        except kubernetes_validate.ValidationError as exc:
+            problems.append(f"{path.name} {obj.get('kind')}/{obj['metadata'].get('name')}: {exc.message} "
+                            f"at {'/'.join(map(str, exc.path))}")
+        checked += 1
+    assert problems == [] and checked >= 15
+
+
+def test_the_validator_catches_a_broken_manifest():
+    import kubernetes_validate
+
+    path, deployment = next((p, o) for p, o in k8s_objects() if o["kind"] == "Deployment")
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    container["readinessProbe"] = {"httpGet": {"path": "/readyz", "port": "metrics"}, "periodSecond": 10}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(deployment, K8S_VERSIONS[-1], strict=True)
+    container.pop("readinessProbe")
+    deployment["spec"]["replicas"] = "two"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(deployment, K8S_VERSIONS[-1], strict=True)
+
+
+# --- probes, scraping and the dashboard agree with the code -----------------------------------------------
+
+def test_every_deployment_has_meaningful_probes_and_is_scraped():
+    from ausm_common import registry
+
+    deployments = {o["metadata"]["name"]: o for _, o in k8s_objects() if o["kind"] == "Deployment"}
+    assert set(registry.names()) | {"gateway"} <= set(deployments)
+    for name, deployment in deployments.items():
+        template = deployment["spec"]["template"]
+        container = template["spec"]["containers"][0]
+        ports = {p["name"]: p["containerPort"] for p in container.get("ports", [])}
+        annotations = template["metadata"].get("annotations", {})
+        assert annotations.get("prometheus.io/scrape") == "true", name
+        assert int(annotations["prometheus.io/port"]) in ports.values(), name
+        ready, live = container["readinessProbe"]["httpGet"], container["livenessProbe"]["httpGet"]
+        if name == "gateway":
+            assert (ready["path"], live["path"]) == ("/readyz", "/livez")
+        else:
+            assert (ready["path"], live["path"]) == ("/readyz", "/healthz") and ports["metrics"] == 9100
+        assert ready["port"] in ports and live["port"] in ports
+
+
+def _metric_names_in_code() -> set[str]:
+    import re
+    names = set()
+    for path in (ROOT / "services/common/ausm_common/telemetry.py", ROOT / "gateway/gateway/observability.py"):
+        names |= set(re.findall(r'"(ausm_[a-z_]+)"', path.read_text()))
+    return names
+
+
+def test_the_dashboard_and_scrape_configs_use_metrics_the_code_exports():
+    import json
+    import re
+
+    import yaml
+
+    monitoring = ROOT / "deploy" / "monitoring"
+    for name in ("prometheus.yml", "prometheus-compose.yml", "prometheus-local.yml"):
+        config = yaml.safe_load((monitoring / name).read_text())
+        assert config["scrape_configs"], name
+    dashboard = json.loads((monitoring / "grafana-dashboard.json").read_text())
+    exported = _metric_names_in_code()
+    used = set()
+    for panel in dashboard["panels"]:
+        for target in panel["targets"]:
+            used |= {re.sub(r"_(bucket|count|sum)$", "", m) for m in re.findall(r"\b(ausm_[a-z_]+)", target["expr"])}
+    assert used and used <= exported, used - exported
+    for metric in ("ausm_http_requests_total", "ausm_rpc_calls_total", "ausm_worker_pool_in_use",
+                   "ausm_outbox_backlog", "ausm_queue_messages", "ausm_dead_letters"):
+        assert metric in used

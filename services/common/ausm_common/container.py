@@ -15,6 +15,18 @@ _log = logging.getLogger(containers.__name__)
 
 
 class ServiceContainer(containers.ServiceContainer):
+    def stop(self):
+        """nameko's graceful stop (entrypoints stop taking work, running workers finish, then the rest stops),
+        with the instance reporting not ready (/readyz 503) from the first moment."""
+        from .telemetry import Telemetry
+        for dependency in self.dependencies:
+            if isinstance(dependency, Telemetry):
+                dependency.draining = True
+        _log.info("stopping %s: not ready from now on; %d worker(s) in flight finish first", self.service_name,
+                  len(self._worker_threads))
+        super().stop()
+        _log.info("stopped %s", self.service_name)
+
     def _run_worker(self, worker_ctx, handle_result):
         if _log.isEnabledFor(logging.DEBUG):
             return super()._run_worker(worker_ctx, handle_result)

@@ -3,7 +3,8 @@
 A rolled-back change never announces itself and a committed change never loses its event. The relay publishes with
 publisher confirms (nameko's EventDispatcher waits for the broker's ack and raises otherwise) and marks a row sent
 only after that; a crash between the two publishes the row again, so consumers dedupe on `event_id` (events.py).
-Sent rows are pruned after a retention period.
+Sent rows are pruned after a retention period. An event recorded while serving a request carries that request's id
+(`x_request_id` in the payload, and the `request_id` header when relayed), so its consumers log under the same id.
 """
 import uuid
 from datetime import datetime, timedelta
@@ -13,6 +14,8 @@ from sqlalchemy import JSON, DateTime, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .clock import utcnow
+from .context import REQUEST_ID_HEADER
+from .logs import REQUEST_ID_FIELD, current_request_id
 
 RETENTION = timedelta(days=3)
 
@@ -33,8 +36,12 @@ class EventDispatcher(NamekoEventDispatcher):
 
     def get_dependency(self, worker_ctx):
         def dispatch(event_type, event_data):
+            headers = self.get_message_headers(worker_ctx)
+            request_id = event_data.get(REQUEST_ID_FIELD) if isinstance(event_data, dict) else None
+            if request_id:   # the request that caused the event: consumers log under the same id
+                headers[f"{self.header_prefix}.{REQUEST_ID_HEADER}"] = request_id
             self.publisher.publish(event_data, exchange=self.exchange, routing_key=event_type,
-                                   extra_headers=self.get_message_headers(worker_ctx))
+                                   extra_headers=headers)
         return dispatch
 
 
@@ -45,6 +52,9 @@ def record_event(session, model, event_type: str, payload: dict, occurred_at: da
     session.flush()
     row.payload = {**payload, "event_id": row.id, "event_type": event_type,
                    "occurred_at": (occurred_at or utcnow()).isoformat()}
+    request_id = current_request_id()
+    if request_id:
+        row.payload[REQUEST_ID_FIELD] = request_id
     return row
 
 

@@ -30,7 +30,7 @@ from nameko.timer import timer
 from marshmallow import ValidationError
 from sqlalchemy import exc as sa_exc
 
-from . import events, outbox
+from . import events, logs, outbox, telemetry
 from .clock import ClockProvider
 from .config import require_production_secrets, sandbox_enabled
 from .context import CallContext
@@ -158,6 +158,7 @@ class ServiceBase:
     caller = Caller()
     services = ServiceCalls()
     dispatch = outbox.EventDispatcher()
+    telemetry = telemetry.Telemetry()   # request id in the log context, metrics, /metrics /healthz /readyz
 
     # --- health ------------------------------------------------------------------------------
     @entrypoint
@@ -173,7 +174,9 @@ class ServiceBase:
     # --- events out: the outbox relay -------------------------------------------------------------
     @timer(interval=0.2)
     def relay_events(self):
-        outbox.relay(self.db, self.tables.outbox, self.dispatch)
+        published = outbox.relay(self.db, self.tables.outbox, self.dispatch)
+        if published:
+            telemetry.OUTBOX_PUBLISHED.labels(self.name).inc(published)
 
     @timer(interval=600)
     def prune_events(self):
@@ -190,14 +193,23 @@ class ServiceBase:
             marker = getattr(getattr(type(self), attr, None), "ausm_event", None)
             if marker:
                 fn = marker[2]
-                handlers[attr] = (lambda session, payload, fn=fn: fn(self, session, payload))
+                handlers[attr] = (lambda session, payload, fn=fn, attr=attr: (
+                    logs.bind_request(logs.clean_request_id(payload.get(logs.REQUEST_ID_FIELD)), entrypoint=attr),
+                    fn(self, session, payload)))
         return handlers
 
     def _consume_event(self, consumer, source, event_type, payload, fn):
+        started = time.perf_counter()
         try:
-            events.apply_once(self.db, self.tables.inbox, consumer, payload,
-                              lambda session, event: fn(self, session, event))
+            applied = events.apply_once(self.db, self.tables.inbox, consumer, payload,
+                                        lambda session, event: fn(self, session, event))
+            outcome = "applied" if applied else "duplicate"
+            telemetry.EVENTS.labels(self.name, consumer, outcome).inc()
+            telemetry.EVENT_LATENCY.labels(self.name, consumer).observe(time.perf_counter() - started)
+            log.info("event %s.%s %s by %s", source, event_type, outcome, consumer,
+                     extra={"event_id": events.event_id_of(payload), "handler": consumer, "outcome": outcome})
         except Exception as exc:
+            telemetry.EVENTS.labels(self.name, consumer, "failed").inc()
             max_attempts, base = self._event_settings()
             try:
                 events.record_failure(self.db, self.tables.dead_letter, consumer, source, event_type, payload, exc,
@@ -214,8 +226,11 @@ class ServiceBase:
         handlers = None
         for row_id in events.due(self.db, self.tables.dead_letter):
             handlers = handlers or self._event_handlers()
-            events.retry_one(self.db, self.tables.inbox, self.tables.dead_letter, row_id, handlers, max_attempts,
-                             base)
+            status = events.retry_one(self.db, self.tables.inbox, self.tables.dead_letter, row_id, handlers,
+                                      max_attempts, base)
+            logs.clear()
+            if status:
+                telemetry.EVENT_RETRIES.labels(self.name, status).inc()
 
     # --- operations ----------------------------------------------------------------------------
     @entrypoint

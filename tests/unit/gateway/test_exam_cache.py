@@ -62,3 +62,19 @@ def test_the_cached_answer_is_public_so_it_sets_no_cookie_and_carries_the_securi
     assert again.status_code == 304 and "Set-Cookie" not in again.headers
     assert "Set-Cookie" in app.test_client().get("/api/v1/upload-policies").headers   # other answers still do
     refcache.clear()
+
+
+def test_a_public_cached_answer_sets_no_cookie(monkeypatch):
+    """`public` answers may be kept by a shared cache in front: a per-browser cookie (CSRF) must not ride on them."""
+    app = create_app({"TESTING": True, "SANDBOX": True})
+    refcache.clear()
+    produce = Counting()
+
+    @app.get("/_test/provinces")
+    def provinces():
+        return refcache.cached_json("provinces:cookie", produce)
+
+    answer = app.test_client().get("/_test/provinces")
+    assert answer.status_code == 200 and answer.headers["Cache-Control"].startswith("public")
+    assert "Set-Cookie" not in answer.headers
+    refcache.clear()

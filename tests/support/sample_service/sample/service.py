@@ -48,6 +48,14 @@ class SampleService(kit.ServiceBase):
         return {"user": self.caller.user, "via": self.caller.via}
 
     @entrypoint
+    def nap(self, seconds, mark=None):
+        """A call that takes a while (graceful-shutdown tests); `started:<mark>` is set when it begins."""
+        if mark:
+            self.hooks.set(f"started:{mark}", 1, ex=600)
+        time.sleep(float(seconds))
+        return {"slept": float(seconds)}
+
+    @entrypoint
     def explode(self):
         raise RuntimeError("a bug with internal details")
 
