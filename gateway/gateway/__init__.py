@@ -56,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import (cache, edge, errors, files, health, notify, pages, pages_exam, pages_help, pages_payment,
                    pages_profile, security, throttle, waiting_room)
-    from .api import Api, exam, help, identity, payments, profile, uploads
+    from .api import Api, api_clients, exam, help, identity, payments, profile, uploads
     from .auth import check_csrf, ensure_csrf_cookie
 
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": edge.RULES}})
@@ -69,6 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.register_blueprint(uploads.blp)
     api.register_blueprint(payments.blp)
     api.register_blueprint(exam.blp)
+    api.register_blueprint(api_clients.blp)
+    from .province import api as province_api
+    province_api.init_app(app)
     app.register_blueprint(health.blp)
     app.register_blueprint(files.blp)
     app.register_blueprint(notify.blp)
@@ -77,6 +80,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages_help.blp)
     app.register_blueprint(pages_payment.blp)
     app.register_blueprint(pages_exam.blp)
+    from . import pages_province
+    app.register_blueprint(pages_province.blp)
     if app.config["SANDBOX"]:
         from . import sandbox
         app.register_blueprint(sandbox.blp)

@@ -56,7 +56,19 @@ def forgot_password():
 
 @blp.route("/me")
 def personal_center():
-    return _need("person", "pages.login") or render_template("me.html")
+    return _need("person", "pages.login") or render_template("me.html", data_reads=_data_reads())
+
+
+def _data_reads():
+    """Who read the person's unmasked data (profile service); the rest of the page works without it."""
+    from datetime import datetime
+
+    from ausm_common.clock import beijing_text
+    from .api.api_clients import person_data_reads
+    reads, complete = person_data_reads()
+    if not reads and not complete:
+        return None
+    return [{**r, "at_text": beijing_text(datetime.fromisoformat(r["at"]))} for r in reads]
 
 
 @blp.route("/realname")

@@ -6,11 +6,12 @@ through. A refused request is 429 with `Retry-After` and the platform's error sh
 limits (SMS per phone per day, per network per day, the login lockout); these stop a client from making the
 platform do the expensive work at all.
 
-Only the views in THROTTLES have limits, and each checks its own when it is called (flask-limiter's decorator). The
-extension's before_request check, which resolves limits for every request (none for all the others: reference
-data, pages, static files), is therefore skipped: it was a fixed cost on every answer of the gateway (§7 of the
-exam issue: the province table through the gateway against a bare Flask app).
+Only the views in THROTTLES (and the province API's blueprints and token view) have limits. A decorated view checks
+its own when it is called (flask-limiter's decorator); the extension's before_request check, which resolves limits
+for every request, runs only for the province blueprints (ViewLimiter), so every other answer (pages, static files,
+reference data) does not pay for it (§7 of the exam issue: the province table against a bare Flask app).
 """
+import flask
 from flask_limiter import Limiter
 
 from ausm_common.config import env, redis_url
@@ -29,11 +30,19 @@ THROTTLES = {
 }
 
 
+# The province API: each client on its own (key: the verified client), all its endpoints counted together.
+PROVINCE_LIMIT = ("THROTTLE_PROVINCE_CLIENT", "120/minute;3000/hour")
+PROVINCE_BLUEPRINTS = ("province", "province_webhooks")
+TOKEN_LIMIT = ("THROTTLE_PROVINCE_TOKEN", "30/minute;300/hour")
+
+
 class ViewLimiter(Limiter):
-    """Limits checked by the decorated views only (no application-wide or default limits exist here)."""
+    """Limits checked where they are declared: a decorated view checks its own when called, and the before_request
+    check runs only for a blueprint that has limits (the province API's); no application-wide or default limits
+    exist, so every other request (pages, static files, reference data) skips it."""
 
     def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
-        if in_middleware:
+        if in_middleware and flask.request.blueprint not in PROVINCE_BLUEPRINTS:
             return
         super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
 
@@ -50,5 +59,21 @@ def install(app) -> Limiter:
         if view is None:
             raise RuntimeError(f"throttled endpoint {endpoint} does not exist")
         app.view_functions[endpoint] = limiter.limit(lambda key=key: app.config[key], scope=key)(view)
+    _province(app, limiter)
     app.extensions["throttle"] = limiter
     return limiter
+
+
+def _province(app, limiter: Limiter):
+    from .province import access
+    for key, default in (PROVINCE_LIMIT, TOKEN_LIMIT):
+        app.config.setdefault(key, env(key, default))
+    shared = limiter.shared_limit(lambda: app.config[PROVINCE_LIMIT[0]], scope="province-client",
+                                  key_func=access.client_key)
+    for name in PROVINCE_BLUEPRINTS:
+        if name in app.blueprints:
+            shared(app.blueprints[name])
+    token = app.view_functions.get("province_oauth.token")
+    if token is not None:
+        app.view_functions["province_oauth.token"] = limiter.limit(
+            lambda: app.config[TOKEN_LIMIT[0]], scope=TOKEN_LIMIT[0])(token)

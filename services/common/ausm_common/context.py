@@ -98,6 +98,21 @@ class CallContext:
             raise NotAuthenticated("STAFF_REQUIRED", "请使用管理部门工作人员账号登录")
         return self.user
 
+    def client(self, scope: str | None = None) -> dict:
+        """A province's API client (OAuth client credentials, verified at the gateway), holding `scope`.
+
+        Its claims: client_id, name, province_code (also as department_code, so jurisdiction rules written for
+        staff apply unchanged) and scopes."""
+        if self.kind != "client":
+            raise NotAuthenticated("CLIENT_REQUIRED", "仅限省级系统的接口客户端调用")
+        if scope and scope not in (self.user.get("scopes") or []):
+            raise Forbidden("SCOPE_REQUIRED", f"该接口客户端未被授予权限范围 {scope}", extra={"scope": scope})
+        return self.user
+
+    def staff_or_client(self, scope: str) -> dict:
+        """Staff (jurisdiction by department) or a province client with `scope` (jurisdiction by province)."""
+        return self.client(scope) if self.kind == "client" else self.staff()
+
     def service(self, *allowed: str) -> str:
         """A platform service calling (optionally one of `allowed`)."""
         if not self.via or (allowed and self.via not in allowed):

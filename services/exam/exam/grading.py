@@ -17,9 +17,10 @@ from .domain.subjects import passed
 from .models import Enrollment, Outbox, Score
 
 
-def import_file(session, staff: dict, exam_id: str, region_code: str, data: bytes, now) -> dict:
+def import_file(session, staff: dict, exam_id: str, region_code: str, data: bytes, now,
+                max_rows: int = score_rules.MAX_ROWS) -> dict:
     staff_rules.require_region(staff, region_code)
-    rows, errors = score_rules.parse(data)
+    rows, errors = score_rules.parse(data, max_rows)
     numbers = {row.enrollment_no for row in rows}
     found = {e.enrollment_no: e for e in session.scalars(select(Enrollment).where(
         Enrollment.enrollment_no.in_(numbers)))} if numbers else {}

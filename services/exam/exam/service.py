@@ -10,7 +10,7 @@ from ausm_common.service import entrypoint, handle_event, load
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link
 
-from . import attachments, catalog, enrollments, forms, grading, payments, review, schemas, views
+from . import attachments, catalog, enrollments, forms, grading, jobs, payments, review, schemas, views
 from . import staff as staff_rules
 from .domain import numbers
 from .domain.problems import Refused
@@ -283,6 +283,37 @@ class ExamService(kit.ServiceBase):
         with self.db.get_session() as session:
             catalog.plan(session, exam_id)
             return grading.import_file(session, staff, exam_id, str(region_code), data, self.clock.now())
+
+    # --- provinces' systems (API clients) --------------------------------------------
+    @entrypoint
+    def create_score_import_job(self, exam_id, key, file_format="csv"):
+        client = self.caller.client("scores:import")
+        with self.db.get_session() as session:
+            return jobs.view(jobs.create(session, client, str(exam_id), str(key), str(file_format),
+                                         self.clock.now()))
+
+    @handle_event("exam", "score_import_queued")
+    def handle_score_import_queued(self, session, event):
+        jobs.run(session, self.storage, event["job_id"], self.clock.now())
+
+    @entrypoint
+    def get_import_job(self, job_id, with_result=False):
+        client = self.caller.client("scores:import")
+        with self.db.get_session() as session:
+            job = jobs.owned(session, client, str(job_id))
+            return jobs.result(job) if with_result else jobs.view(job)
+
+    @entrypoint
+    def my_data_reads(self):
+        with self.db.get_session() as session:
+            return jobs.reads_for_person(session, self.caller.person_id())
+
+    @entrypoint
+    def province_enrollments(self, exam_id=None, status=None, page=1, per_page=50):
+        client = self.caller.client("enrollments:read")
+        page, per_page = max(int(page or 1), 1), min(max(int(per_page or 50), 1), 200)
+        with self.db.get_session() as session:
+            return jobs.province_enrollments(session, client, exam_id, status, page, per_page)
 
     @entrypoint
     def decide_post_review(self, enrollment_id, data):

@@ -2,7 +2,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ausm_common.clock import utcnow
@@ -173,9 +173,75 @@ class WechatTicket(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ApiClient(Base):
+    """A province system's API client: OAuth 2.0 client credentials (only argon2 hashes of secrets are kept)."""
+    __tablename__ = "api_clients"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    client_id: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+    scopes: Mapped[list] = mapped_column(JSON, default=list)
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    previous_secret_hash: Mapped[str | None] = mapped_column(String(255))
+    previous_valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class SigningKey(Base):
+    """A key that signs the API clients' access tokens; published in the JWKS until its last token expires."""
+    __tablename__ = "signing_keys"
+
+    kid: Mapped[str] = mapped_column(String(40), primary_key=True)
+    algorithm: Mapped[str] = mapped_column(String(16))
+    private_key: Mapped[str] = mapped_column(Text)             # sealed with a key derived from SECRET_KEY
+    public_jwk: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    signs_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_until: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class WebhookSubscription(Base):
+    """A province client's webhook: the events of its province, signed with the subscription's own secret."""
+    __tablename__ = "webhook_subscriptions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    client_id: Mapped[str] = mapped_column(String(40), index=True)
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    events: Mapped[list] = mapped_column(JSON, default=list)
+    secret: Mapped[str] = mapped_column(Text)                  # sealed like the signing keys
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebhookDelivery(Base):
+    """One event to one subscription: attempts with backoff, each logged; replayable."""
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (UniqueConstraint("subscription_id", "event_id", name="uq_webhook_delivery_event"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    subscription_id: Mapped[str] = mapped_column(String(32), index=True)
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))            # pending|delivered|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    log: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 KIT = kit_tables(Base)
 Outbox = KIT.outbox
 
 
 __all__ = ["Base", "Account", "StaffAccount", "Session", "LoginEvent", "SmsCode", "SmsMessage",
-           "Captcha", "RealnameRequest", "ReviewLog", "WechatTicket", "KIT", "Outbox"]
+           "Captcha", "RealnameRequest", "ReviewLog", "WechatTicket", "ApiClient", "SigningKey", "WebhookSubscription", "WebhookDelivery", "KIT", "Outbox"]

@@ -219,3 +219,19 @@ def history(session, request_id: str) -> list[dict]:
     rows = session.scalars(select(ReviewLog).where(ReviewLog.subject_id == request_id).order_by(ReviewLog.at))
     return [{"staff_name": r.staff_name, "action": r.action, "reason": r.reason, "at": r.at.isoformat()}
             for r in rows]
+
+
+def reads_for_person(session, account_id: str) -> list[dict]:
+    """Reviewers opening a person's real-name request see the ID photos and number unmasked (logged as `view`)."""
+    from ausm_common import divisions
+    from .models import StaffAccount
+    rows = session.execute(select(ReviewLog, StaffAccount.department_code).join(
+        RealnameRequest, RealnameRequest.id == ReviewLog.subject_id).outerjoin(
+        StaffAccount, StaffAccount.id == ReviewLog.staff_id).where(
+        RealnameRequest.account_id == account_id, ReviewLog.subject == "realname_request", ReviewLog.action == "view")
+        .order_by(ReviewLog.at.desc()).limit(200))
+    return [{"id": f"realname-{log.id}", "at": log.at.isoformat(), "reader_kind": "staff",
+             "reader_kind_label": "管理部门工作人员",
+             "reader": f"{divisions.department_name(code) or '管理部门'}工作人员" if code else "管理部门工作人员",
+             "fields": ["name", "id_number"], "fields_label": "实名认证申请（姓名、证件号码、证件照片）",
+             "purpose": "实名认证审核"} for log, code in rows]

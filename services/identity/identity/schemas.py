@@ -105,3 +105,26 @@ class CreateStaffSchema(Schema):
     roles = fields.List(fields.String(validate=validate.OneOf(["realname_reviewer", "reviewer", "admin", "finance"])),
                         load_default=lambda: ["realname_reviewer"])
     password = text(64)
+
+
+class CreateApiClientSchema(Schema):
+    name = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(min=1, max=64))
+    province_code = fields.String(required=True, error_messages=REQUIRED,
+                                  validate=validate.Regexp(r"^\d{6}$", error="请选择省级行政区"))
+    scopes = fields.List(fields.String(validate=validate.Length(max=32)), required=True, error_messages=REQUIRED)
+
+
+class RotateApiClientSchema(Schema):
+    client_id = text(40)
+    overlap_seconds = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class ClientCredentialsSchema(Schema):
+    client_id = text(40)
+    client_secret = text(128)
+    scope = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=512))
+
+
+class WebhookSubscriptionSchema(Schema):
+    url = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(min=8, max=500))
+    events = fields.List(fields.String(validate=validate.Length(max=64)), required=True, error_messages=REQUIRED)

@@ -1,6 +1,8 @@
 """The identity service (built on the kit's ServiceBase, imported as `kit.` so that `nameko run` finds only
 this module's service class): thin entrypoints over accounts, auth, realname and wechat modules."""
+import requests
 from nameko.extensions import DependencyProvider
+from nameko.timer import timer
 
 from ausm_common.config import file_link_secret
 from ausm_common.errors import Forbidden, NotAuthenticated, not_found
@@ -10,7 +12,7 @@ from ausm_common.service import entrypoint, handle_event, load, sandbox_only
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link, token_hash
 
-from . import accounts, auth, domain, field_checks, options, realname, schemas, wechat
+from . import accounts, api_clients, auth, client_rules, domain, webhooks, field_checks, options, realname, schemas, wechat
 from .adapters.alipay import build_alipay
 from .adapters.sms import build_sms
 from .adapters.wechat import build_wechat
@@ -32,6 +34,10 @@ class Providers(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self
+
+
+def _post(url, body, headers, timeout):
+    return requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False).status_code
 
 
 class IdentityService(kit.ServiceBase):
@@ -232,6 +238,11 @@ class IdentityService(kit.ServiceBase):
                     "latest": realname.request_view(latest) if latest else None}
 
     @entrypoint
+    def my_data_reads(self):
+        with self.db.get_session() as session:
+            return realname.reads_for_person(session, self._person(session).id)
+
+    @entrypoint
     def submit_online_realname(self, data):
         data = load(schemas.OnlineRealnameSchema(), data)
         keys = {f: data[f] for f in realname.PHOTO_FIELDS}
@@ -338,6 +349,138 @@ class IdentityService(kit.ServiceBase):
         with self.db.get_session() as session:
             created = staff_rules.create(session, self.providers.hasher, staff, data)
             return accounts.staff_view(created)
+
+    # --- province API clients --------------------------------------------------------
+    @entrypoint
+    def create_api_client(self, data):
+        data = load(schemas.CreateApiClientSchema(), data)
+        with self.db.get_session() as session:
+            client, secret = api_clients.register(session, self.providers.hasher, self._staff(), data, self._now())
+            return {**api_clients.view(client), "client_secret": secret}
+
+    @entrypoint
+    def list_api_clients(self):
+        with self.db.get_session() as session:
+            return api_clients.listing(session, self._staff())
+
+    @entrypoint
+    def rotate_api_client_secret(self, client_id, overlap_seconds=None):
+        data = load(schemas.RotateApiClientSchema(), {"client_id": client_id, "overlap_seconds": overlap_seconds})
+        with self.db.get_session() as session:
+            client = api_clients.managed(session, self._staff(), data["client_id"], lock=True)
+            secret = api_clients.rotate(session, self.providers.hasher, client, data["overlap_seconds"], self._now())
+            return {**api_clients.view(client), "client_secret": secret}
+
+    @entrypoint
+    def revoke_api_client(self, client_id):
+        staff = self._staff()
+        with self.db.get_session() as session:
+            client = api_clients.managed(session, staff, client_id, lock=True)
+            api_clients.revoke(client, staff, self._now())
+            return api_clients.view(client)
+
+    @entrypoint(sensitive=("data",))
+    def authenticate_api_client(self, data):
+        """The gateway's token endpoint: a client id and secret (the current one, or the previous one during the
+        rotation overlap) of a client that is not revoked; what the client holds."""
+        self.caller.service("gateway")
+        data = load(schemas.ClientCredentialsSchema(), data)
+        with self.db.get_session() as session:
+            client = api_clients.authenticate(session, self.providers.hasher, data["client_id"],
+                                              data["client_secret"], self._now(), self.providers.dummy_hash)
+            return api_clients.caller_claims(client)
+
+    @entrypoint
+    def issue_client_token(self, client_id, scope=None):
+        """A signed access token for a client the gateway has just authenticated (authenticate_api_client)."""
+        self.caller.service("gateway")
+        with self.db.get_session() as session:
+            client = api_clients.active(session, client_id)
+            scopes = client_rules.granted_scopes(scope, list(client.scopes or []))
+            return api_clients.issue_token(session, client, scopes, self._now())
+
+    @entrypoint
+    def client_jwks(self):
+        with self.db.get_session() as session:
+            return api_clients.jwks(session, self._now())
+
+    @entrypoint
+    def resolve_client(self, client_id, scopes=None):
+        """Every call with a token: the client must still be active (revocation takes effect at once); the caller
+        holds the token's scopes that the client still holds."""
+        self.caller.service("gateway")
+        with self.db.get_session() as session:
+            return api_clients.caller_claims(api_clients.active(session, client_id), scopes)
+
+    # --- webhooks of province clients -------------------------------------------------
+    @entrypoint
+    def create_webhook_subscription(self, data):
+        client = self.caller.client("events:subscribe")
+        data = load(schemas.WebhookSubscriptionSchema(), data)
+        with self.db.get_session() as session:
+            sub, secret = webhooks.subscribe(session, client, data, api_clients.seal, self._now(),
+                                             allow_http=self.providers.sandbox)
+            return {**webhooks.sub_view(sub), "secret": secret}
+
+    @entrypoint
+    def list_webhook_subscriptions(self):
+        client = self.caller.client("events:subscribe")
+        with self.db.get_session() as session:
+            rows = session.query(webhooks.WebhookSubscription).filter_by(client_id=client["client_id"]) \
+                .order_by(webhooks.WebhookSubscription.created_at.desc())
+            return [webhooks.sub_view(s) for s in rows]
+
+    @entrypoint
+    def cancel_webhook_subscription(self, subscription_id):
+        client = self.caller.client("events:subscribe")
+        with self.db.get_session() as session:
+            sub = webhooks.owned(session, client, str(subscription_id))
+            sub.active = False
+            return webhooks.sub_view(sub)
+
+    @entrypoint
+    def list_webhook_deliveries(self, subscription_id):
+        client = self.caller.client("events:subscribe")
+        with self.db.get_session() as session:
+            sub = webhooks.owned(session, client, str(subscription_id))
+            rows = session.query(webhooks.WebhookDelivery).filter_by(subscription_id=sub.id) \
+                .order_by(webhooks.WebhookDelivery.created_at.desc()).limit(200)
+            return [webhooks.delivery_view(d) for d in rows]
+
+    @entrypoint
+    def replay_webhook_delivery(self, delivery_id):
+        client = self.caller.client("events:subscribe")
+        with self.db.get_session() as session:
+            return webhooks.delivery_view(webhooks.replay(session, client, str(delivery_id), self._now()))
+
+    @handle_event("profile", "collection_approved")
+    def handle_collection_approved(self, session, event):
+        webhooks.fan_out(session, "collection_approved", event, self._now())
+
+    @handle_event("profile", "transfer_approved")
+    def handle_transfer_approved(self, session, event):
+        webhooks.fan_out(session, "transfer_approved", event, self._now())
+
+    @handle_event("exam", "enrollment_submitted")
+    def handle_enrollment_submitted(self, session, event):
+        webhooks.fan_out(session, "enrollment_submitted", event, self._now())
+
+    @handle_event("exam", "enrollment_registered")
+    def handle_enrollment_registered(self, session, event):
+        webhooks.fan_out(session, "enrollment_registered", event, self._now())
+
+    @timer(interval=1)
+    def deliver_webhooks(self):
+        """Due deliveries, a few at a time; rows are locked (SKIP LOCKED) so instances share the work."""
+        base = float(self.config.get("WEBHOOK_RETRY_BASE_SECONDS") or 30)
+        try:
+            with self.db.get_session() as session:
+                now = self._now()
+                for delivery in webhooks.due(session, now):
+                    webhooks.attempt(session, delivery, _post, api_clients.unseal, now, base)
+        except Exception:       # a database hiccup: the next tick tries again
+            import logging
+            logging.getLogger(__name__).exception("webhook delivery round failed")
 
     # --- sandbox --------------------------------------------------------------------
     @entrypoint

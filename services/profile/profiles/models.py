@@ -141,6 +141,22 @@ class ReviewLog(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class DataRead(Base):
+    """Every read of a person's unmasked data by staff or a province client: who, what, when and why. The person
+    sees these in 个人中心."""
+    __tablename__ = "data_reads"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(String(32), index=True)
+    reader_kind: Mapped[str] = mapped_column(String(8))          # staff|client
+    reader_id: Mapped[str] = mapped_column(String(40))
+    reader_name: Mapped[str] = mapped_column(String(64))
+    organisation_code: Mapped[str] = mapped_column(String(6))   # the staff's department / the client's province
+    fields: Mapped[list] = mapped_column(JSON, default=list)
+    purpose: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
 class LegacyRecord(Base):
     """A record approved on an old provincial platform, waiting for its person's first collection.
 

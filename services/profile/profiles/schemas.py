@@ -292,3 +292,17 @@ class ArticleIn(In):
 
 class ArticlesIn(In):
     module = Str(load_default=None, allow_none=True, validate=validate.OneOf(MODULES, error="模块不正确"))
+
+
+class ProvinceCandidatesIn(In):
+    page = Int(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = Int(load_default=50, validate=validate.Range(min=1, max=200))
+    status = Str(load_default=None, allow_none=True, validate=validate.OneOf(
+        ("submitted", "approved", "returned"), error="状态取值不正确"))
+    id_number = Str(load_default=None, allow_none=True, validate=length(32))
+
+
+class UnmaskIn(In):
+    account_id = Str(required=True, validate=ID)
+    fields = List(Str(validate=length(16)), load_default=list)
+    purpose = Str(load_default=None, allow_none=True, validate=length(FREE))

@@ -11,9 +11,10 @@ from ausm_common.service import entrypoint, handle_event, load
 from ausm_common.storage import Storage
 from ausm_common.tokens import file_link
 
-from . import (changes, departments, domain, field_checks, legacy, qualifications, questions, review, schemas,
+from . import (changes, data_reads, departments, domain, field_checks, legacy, qualifications, questions, review, schemas,
                transfers, views)
 from . import collection as coll
+from . import province
 from .adapters import build_degree_checker, build_employer_directory, build_qualification_library
 from .models import KIT, ChangeRequest, Collection, Outbox, Qualification, Transfer
 
@@ -30,6 +31,9 @@ class Providers(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self
+
+
+REVIEW_PURPOSES = {"change": "审核信息变更", "transfer": "审核调转申请", "qualification": "审核职称信息"}
 
 
 class ProfileService(kit.ServiceBase):
@@ -201,7 +205,48 @@ class ProfileService(kit.ServiceBase):
                 raise NotFound("NOT_FOUND", "记录不存在")
             departments.check_jurisdiction(caller, found.department_code)
             coll.log(session, caller, found, "view", self._now())
+            data_reads.record(session, caller, found.account_id, list(data_reads.UNMASKABLE), "审核信息采集",
+                              self._now())
             return self._view(session, found, for_staff=True)
+
+    # --- reads of unmasked personal data (province clients, staff; the person sees them) ------------
+    @entrypoint
+    def province_candidates(self, data=None):
+        caller = self.caller.client("candidates:read")
+        data = load(schemas.ProvinceCandidatesIn(), data or {})
+        with self.db.get_session() as session:
+            return province.listing(session, caller, data)
+
+    @entrypoint
+    def province_candidate(self, data):
+        """One person of the client's province; fields listed in `fields` unmasked (scope candidates:unmask,
+        a purpose), each such read recorded."""
+        caller = self.caller.client("candidates:read")
+        data = load(schemas.UnmaskIn(), data)
+        if data["fields"]:
+            self.caller.client("candidates:unmask")
+        with self.db.get_session() as session:
+            found = province.in_province(session, caller, data["account_id"])
+            return province.read(session, caller, found, data["fields"], data["purpose"], self._now())
+
+    @entrypoint
+    def unmask_person_fields(self, data):
+        """Staff see a person's masked fields in full only by asking, with a reason; the read is recorded."""
+        caller = self._reviewer()
+        data = load(schemas.UnmaskIn(), data)
+        fields, purpose = data_reads.check_request(data["fields"], data["purpose"])
+        with self.db.get_session() as session:
+            found = coll.for_person(session, data["account_id"])
+            if found is None:
+                raise NotFound("NOT_FOUND", "记录不存在")
+            departments.check_jurisdiction(caller, found.department_code)
+            data_reads.record(session, caller, found.account_id, fields, purpose, self._now())
+            return {"account_id": found.account_id, **{f: (found.person or {}).get(f) for f in fields}}
+
+    @entrypoint
+    def my_data_reads(self):
+        with self.db.get_session() as session:
+            return data_reads.for_person(session, self._person_id())
 
     # --- changes (信息变更) -------------------------------------------------------------
     @entrypoint
@@ -407,6 +452,9 @@ class ProfileService(kit.ServiceBase):
                 departments.check_jurisdiction(caller, department)   # the sending end may read, not decide
             found = coll.for_person(session, row.account_id)
             review.log(session, caller, kind, row.id, row.account_id, department, "view", self._now())
+            if found:
+                data_reads.record(session, caller, row.account_id, list(data_reads.UNMASKABLE),
+                                  REVIEW_PURPOSES[kind], self._now())
             item = {"change": lambda: changes.view(row, self._link), "transfer": lambda: transfers.view(session, row, self._link),
                     "qualification": lambda: qualifications.view(row, self._link)}[kind]()
             history = review.history(session, row.id)

@@ -67,3 +67,23 @@ def test_clocks_store_utc_and_show_beijing_time():
     assert moved.now().utcoffset() == timedelta(0)
     from datetime import datetime, timezone
     assert beijing_text(datetime(2026, 1, 1, 16, 30, tzinfo=timezone.utc)) == "2026-01-02 00:30"
+
+
+def test_a_province_client_caller_is_checked_for_scope_and_is_nobody_else():
+    client = {"kind": "client", "id": "pc_33_a", "client_id": "pc_33_a", "province_code": "330000",
+              "department_code": "330000", "scopes": ["candidates:read"]}
+    ctx = context.CallContext.from_headers({context.CALLER_HEADER: context.sign(client)})
+    assert ctx.client("candidates:read")["province_code"] == "330000"
+    assert ctx.staff_or_client("candidates:read")["client_id"] == "pc_33_a"
+    with pytest.raises(Forbidden) as refused:
+        ctx.client("scores:import")
+    assert refused.value.code == "SCOPE_REQUIRED"
+    with pytest.raises(NotAuthenticated):
+        ctx.staff()
+    with pytest.raises(NotAuthenticated):
+        ctx.person_id()
+    staff = context.CallContext.from_headers({context.CALLER_HEADER: context.sign(
+        {"kind": "staff", "id": "s", "department_code": "330000", "roles": []})})
+    with pytest.raises(NotAuthenticated) as refused:
+        staff.client("candidates:read")
+    assert refused.value.code == "CLIENT_REQUIRED"

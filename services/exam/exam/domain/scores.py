@@ -6,6 +6,7 @@ checks each against the enrollments (known, in the importer's jurisdiction, subj
 """
 import csv
 import io
+import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -34,7 +35,7 @@ def _decode(data: bytes) -> str:
     raise ValueError("文件编码无法识别，请保存为 UTF-8 或 GBK 编码的 CSV 文件")
 
 
-def parse(data: bytes) -> tuple[list[ScoreRow], list[dict]]:
+def parse(data: bytes, max_rows: int = MAX_ROWS) -> tuple[list[ScoreRow], list[dict]]:
     """(good rows, errors [{line, field, message}]). A file that cannot be read at all is one error at line 0."""
     try:
         reader = csv.reader(io.StringIO(_decode(data)))
@@ -47,18 +48,18 @@ def parse(data: bytes) -> tuple[list[ScoreRow], list[dict]]:
     if missing:
         return [], [{"line": 1, "field": "header", "message": f"表头缺少：{'、'.join(missing)}（应为：报名注册号,科目,成绩）"}]
     try:
-        return _rows(reader, columns)
+        return _rows(reader, columns, max_rows)
     except csv.Error as exc:         # a NUL byte or a broken quote: the file, not a row
         return [], [{"line": reader.line_num, "field": "file", "message": f"文件格式不正确，无法读取：{exc}"}]
 
 
-def _rows(reader, columns) -> tuple[list[ScoreRow], list[dict]]:
+def _rows(reader, columns, max_rows: int = MAX_ROWS) -> tuple[list[ScoreRow], list[dict]]:
     rows, errors, seen = [], [], {}
     for line, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
-        if len(rows) + len(errors) >= MAX_ROWS:
-            errors.append({"line": line, "field": "file", "message": f"每次最多导入{MAX_ROWS}行"})
+        if len(rows) + len(errors) >= max_rows:
+            errors.append({"line": line, "field": "file", "message": f"每次最多导入{max_rows}行"})
             break
         record = {key: (values[i].strip() if i < len(values) else "") for i, key in enumerate(columns) if key}
         row, problem = _row(line, record)
@@ -90,3 +91,27 @@ def _row(line: int, record: dict) -> tuple[ScoreRow | None, dict | None]:
     if not score.is_finite() or score < 0 or score > 100 or score != score.quantize(Decimal("0.1")):
         return None, {"line": line, "field": "score", "message": f"成绩“{raw}”应为0～100之间、最多一位小数的数字"}
     return ScoreRow(line, number, code, score), None
+
+
+JOB_MAX_ROWS = 100_000
+
+
+def jsonl_to_csv(data: bytes) -> tuple[bytes, list[dict]]:
+    """JSON lines ({"enrollment_no", "subject", "score"} per line) as the CSV `parse` reads, line numbers kept
+    (line 1 of the JSON is line 2 of the CSV, after its header); a line that is not a JSON object is an error."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["enrollment_no", "subject", "score"])
+    errors = []
+    for number, text in enumerate(_decode(data).splitlines(), start=1):
+        try:
+            record = json.loads(text) if text.strip() else None
+        except ValueError:
+            record = "bad"
+        if record is not None and not isinstance(record, dict):
+            errors.append({"line": number, "field": "line", "message": "该行不是有效的JSON对象"})
+            writer.writerow(["", "", ""])
+            continue
+        record = record or {}
+        writer.writerow(["" if record.get(k) is None else str(record.get(k)) for k in ("enrollment_no", "subject", "score")])
+    return out.getvalue().encode(), errors

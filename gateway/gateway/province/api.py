@@ -1,0 +1,253 @@
+"""The province API, `/api/province/v1`, with its own OpenAPI document (`/api/province/v1/openapi.json`).
+
+Every endpoint but the token endpoint and the key set needs a bearer token from `POST /oauth/token`; each view is
+the RPC call and nothing else: the services check province and scope from the signed caller. POSTs accept an
+`Idempotency-Key`. Each client is rate-limited on its own (429 with Retry-After; throttle.py)."""
+from flask import jsonify, request
+from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from ausm_common.errors import ValidationFailed
+from ausm_common.storage import ObjectStore
+
+from ..api import Blueprint
+from ..rpc import services
+from ..schemas import ErrorOut
+from ..uploads import store
+from . import access
+from .idempotency import idempotent
+
+PREFIX = "/api/province/v1"
+MAX_IMPORT_BYTES = 16 * 1024 * 1024      # 100,000 score rows are about 4 MB as CSV, 7 MB as JSON lines
+
+blp = Blueprint("province", __name__, url_prefix=PREFIX, description="省级系统接口（OAuth 2.0 客户端凭证）")
+auth_blp = SmorestBlueprint("province_oauth", __name__, url_prefix=PREFIX, description="令牌与公钥")
+BEARER = [{"bearerAuth": []}]
+
+
+class In(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+def idempotent_post(view):
+    return idempotent(access.idempotency_store, access.client_id)(view)
+
+
+@blp.before_request
+def authenticate():
+    access.current_client()
+
+
+@blp.after_request
+def no_store(response):
+    return answer_headers(response)
+
+
+def answer_headers(response):
+    response.headers["Cache-Control"] = "no-store"
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ausm-province-api", error="invalid_token"'
+    return response
+
+
+# --- token and keys --------------------------------------------------------------------------------------
+
+class TokenOut(Schema):
+    access_token = fields.String()
+    token_type = fields.String(metadata={"example": "Bearer"})
+    expires_in = fields.Integer(metadata={"description": "秒"})
+    scope = fields.String()
+
+
+@auth_blp.route("/oauth/token", methods=["POST"])
+@auth_blp.doc(summary="获取访问令牌（client_credentials）", requestBody={"content": {
+    "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["grant_type"], "properties": {
+        "grant_type": {"type": "string", "enum": ["client_credentials"]}, "scope": {"type": "string"},
+        "client_id": {"type": "string"}, "client_secret": {"type": "string"}}}}}},
+    description="客户端以 HTTP Basic（client_secret_basic）或表单字段（client_secret_post）认证；"
+                "令牌为 RS256 签名的 JWT（头部含 kid），有效期 10 分钟，受众 ausm-province-api。")
+@auth_blp.response(200, TokenOut)
+def token():
+    from flask import current_app
+    return current_app.extensions["province_oauth"].create_token_response()
+
+
+@auth_blp.route("/.well-known/jwks.json", methods=["GET"])
+@auth_blp.doc(summary="令牌签名公钥（JWKS）", description="签名密钥定期轮换；旧密钥在其签发的令牌全部过期前仍在此公布。")
+def jwks():
+    response = jsonify(access.jwks())
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+# --- candidates ------------------------------------------------------------------------------------------
+
+class CandidatesQuery(In):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    status = fields.String(load_default=None, validate=validate.OneOf(["submitted", "approved", "returned"]))
+    id_number = fields.String(load_default=None, validate=validate.Length(max=32))
+
+
+class CandidateQuery(In):
+    unmask = fields.String(load_default=None, validate=validate.Length(max=64),
+                           metadata={"description": "逗号分隔：name,id_number,phone（需 candidates:unmask）"})
+    purpose = fields.String(load_default=None, validate=validate.Length(max=200),
+                            metadata={"description": "读取未脱敏信息的事由（本人可在个人中心看到）"})
+
+
+class CandidateOut(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    account_id = fields.String()
+    name = fields.String()
+    id_type = fields.String()
+    id_number = fields.String()
+    phone = fields.String()
+    gender = fields.String(allow_none=True)
+    collection_status = fields.String()
+    scope = fields.String(allow_none=True)
+    department_code = fields.String(allow_none=True)
+    department_name = fields.String(allow_none=True)
+    decided_at = fields.String(allow_none=True)
+    education_levels = fields.List(fields.String(allow_none=True))
+    employers = fields.List(fields.String(allow_none=True))
+    unmasked = fields.List(fields.String())
+
+
+class CandidatePage(Schema):
+    items = fields.List(fields.Nested(CandidateOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+@blp.route("/candidates", methods=["GET"])
+@blp.doc(summary="本省人员（脱敏）", security=BEARER)
+@blp.arguments(CandidatesQuery, location="query", as_kwargs=True)
+@blp.response(200, CandidatePage)
+def candidates(**query):
+    return services.profile.province_candidates(query)
+
+
+@blp.route("/candidates/<account_id>", methods=["GET"])
+@blp.doc(summary="本省一名人员；可按事由读取未脱敏字段（每次读取均记录并告知本人）", security=BEARER)
+@blp.arguments(CandidateQuery, location="query", as_kwargs=True)
+@blp.response(200, CandidateOut)
+def candidate(account_id, unmask=None, purpose=None):
+    fields_ = [f.strip() for f in (unmask or "").split(",") if f.strip()]
+    return services.profile.province_candidate({"account_id": account_id, "fields": fields_, "purpose": purpose})
+
+
+# --- enrollments -----------------------------------------------------------------------------------------
+
+class EnrollmentsQuery(In):
+    exam_id = fields.String(load_default=None, validate=validate.Length(max=32))
+    status = fields.String(load_default=None, validate=validate.Length(max=16))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+@blp.route("/enrollments", methods=["GET"])
+@blp.doc(summary="本省考试报名（脱敏）", security=BEARER)
+@blp.arguments(EnrollmentsQuery, location="query", as_kwargs=True)
+def enrollments(**query):
+    return jsonify(services.exam.province_enrollments(**query))
+
+
+# --- score import jobs -----------------------------------------------------------------------------------
+
+class ImportQuery(In):
+    exam_id = fields.String(required=True, validate=validate.Length(max=32))
+
+
+class JobOut(Schema):
+    job_id = fields.String()
+    kind = fields.String()
+    exam_id = fields.String()
+    status = fields.String(metadata={"description": "queued | done"})
+    format = fields.String()
+    total = fields.Integer(allow_none=True)
+    saved = fields.Integer(allow_none=True)
+    refused = fields.Integer(allow_none=True)
+    created_at = fields.String()
+    finished_at = fields.String(allow_none=True)
+
+
+class RowError(Schema):
+    line = fields.Integer(metadata={"description": "行号（CSV 含表头为第1行；JSON lines 从第1行起）"})
+    field = fields.String()
+    reason = fields.String()
+
+
+class JobResultOut(JobOut):
+    errors = fields.List(fields.Nested(RowError))
+
+
+def _format() -> str:
+    kind = (request.mimetype or "").lower()
+    if kind in ("text/csv", "application/csv"):
+        return "csv"
+    if kind in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines"):
+        return "jsonl"
+    raise ValidationFailed("FORMAT_INVALID", "请以 text/csv 或 application/x-ndjson 提交成绩数据",
+                           {"Content-Type": "应为 text/csv 或 application/x-ndjson"})
+
+
+@blp.route("/score-imports", methods=["POST"])
+@idempotent_post
+@blp.doc(summary="提交成绩导入任务（CSV 或 JSON lines，最多 100,000 行）", security=BEARER, requestBody={
+    "required": True, "content": {
+        "text/csv": {"schema": {"type": "string"}, "example": "报名注册号,科目,成绩\n330120260001,junior_practice,78.5\n"},
+        "application/x-ndjson": {"schema": {"type": "string"},
+                                 "example": '{"enrollment_no": "330120260001", "subject": "junior_practice", "score": 78.5}\n'}}},
+    parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 255}},
+                {"in": "query", "name": "exam_id", "required": True, "schema": {"type": "string", "maxLength": 32}}])
+@blp.arguments(ImportQuery, location="query", as_kwargs=True)
+@blp.response(202, JobOut)
+def create_score_import(exam_id):
+    file_format = _format()
+    data = request.get_data(cache=True)
+    if not data.strip():
+        raise ValidationFailed("UPLOAD_EMPTY", "请提交要导入的成绩数据", {"file": "内容为空"})
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationFailed("PAYLOAD_TOO_LARGE", "提交的内容过大", {"file": "不能超过16MB"})
+    client = access.current_client()
+    key = ObjectStore.new_key(f"incoming/client/{client['client_id']}")
+    store().put(key, data, "text/csv" if file_format == "csv" else "application/x-ndjson")
+    return services.exam.create_score_import_job(exam_id, key, file_format)
+
+
+@blp.route("/score-imports/<job_id>", methods=["GET"])
+@blp.doc(summary="导入任务状态", security=BEARER)
+@blp.response(200, JobOut)
+def score_import(job_id):
+    return services.exam.get_import_job(job_id)
+
+
+@blp.route("/score-imports/<job_id>/result", methods=["GET"])
+@blp.doc(summary="导入结果（逐行：被拒绝的行及字段、原因）", security=BEARER)
+@blp.response(200, JobResultOut)
+def score_import_result(job_id):
+    return services.exam.get_import_job(job_id, True)
+
+
+def init_app(app):
+    """The province API as its own flask-smorest Api (its own OpenAPI document), and its token server."""
+    from . import oauth
+    app.config.update(PROVINCE_API_TITLE="全国会计人员统一服务管理平台 省级系统接口", PROVINCE_API_VERSION="v1",
+                      PROVINCE_OPENAPI_VERSION="3.0.3", PROVINCE_OPENAPI_URL_PREFIX=PREFIX,
+                      PROVINCE_OPENAPI_JSON_PATH="openapi.json")
+    app.config.setdefault("PROVINCE_API_SPEC_OPTIONS", {
+        "info": {"description": "省级系统以 OAuth 2.0 客户端凭证获取访问令牌后调用。开发者说明：/province/developers"},
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}}})
+    api = Api(app, config_prefix="PROVINCE")
+    api.ERROR_SCHEMA = ErrorOut
+    api.register_blueprint(auth_blp)
+    api.register_blueprint(blp)
+    from . import webhooks
+    api.register_blueprint(webhooks.blp)
+    app.extensions["province_oauth"] = oauth.build(app)
+    return api

@@ -1,0 +1,106 @@
+"""Bulk score imports by a province's system, as jobs: the file waits in object storage, the job is queued by
+an event in the same transaction, and the exam service's own handler runs the very import staff use
+(grading.import_file) with the client as importer. Good rows land; each refused row is named with its field
+and reason; a row is saved whole or not at all. The handler is idempotent: a job that is done is left alone."""
+from sqlalchemy import select
+
+from ausm_common.errors import NotFound
+from ausm_common.outbox import record_event
+
+from . import catalog, grading
+from .domain import scores as score_rules
+from .domain.problems import Refused
+from .models import ImportJob, Outbox
+
+FORMATS = ("csv", "jsonl")
+
+
+def importer(client: dict) -> dict:
+    """The client as grading's importer: its province is the region it manages."""
+    return {"id": client["client_id"], "name": f"接口客户端 {client.get('name') or client['client_id']}",
+            "department_code": client["province_code"], "roles": []}
+
+
+def create(session, client: dict, exam_id: str, key: str, file_format: str, now) -> ImportJob:
+    if file_format not in FORMATS:
+        raise Refused("FORMAT_INVALID", "文件格式应为 csv 或 jsonl", "format", status=422)
+    if not str(key or "").startswith(f"incoming/client/{client['client_id']}/"):
+        raise Refused("UPLOAD_EMPTY", "请提交要导入的成绩数据", "file", status=422)
+    catalog.plan(session, exam_id)
+    job = ImportJob(kind="scores", client_id=client["client_id"], region_code=client["province_code"],
+                    exam_id=exam_id, file_key=key, file_format=file_format, status="queued", created_at=now)
+    session.add(job)
+    session.flush()
+    record_event(session, Outbox, "score_import_queued", {"job_id": job.id})
+    return job
+
+
+def run(session, storage, job_id: str, now):
+    job = session.get(ImportJob, job_id, with_for_update=True)
+    if job is None or job.status != "queued":
+        return
+    data = storage.get(job.file_key)
+    early = []
+    if job.file_format == "jsonl":
+        data, early = score_rules.jsonl_to_csv(data)
+    client = {"client_id": job.client_id, "province_code": job.region_code, "name": job.client_id}
+    result = grading.import_file(session, importer(client), job.exam_id, job.region_code, data, now,
+                                 max_rows=score_rules.JOB_MAX_ROWS)
+    errors = result["errors"]
+    if job.file_format == "jsonl":     # report JSON line numbers, not the CSV's (its header is line 1)
+        errors = [{**e, "line": max(e["line"] - 1, 0)} for e in errors]
+    errors = sorted(early + errors, key=lambda e: e["line"])
+    job.saved, job.refused, job.total = result["saved"], len(errors), result["saved"] + len(errors)
+    job.errors, job.status, job.finished_at = errors, "done", now
+
+
+def owned(session, client: dict, job_id: str) -> ImportJob:
+    job = session.get(ImportJob, job_id)
+    if job is None or job.client_id != client["client_id"]:
+        raise NotFound("NOT_FOUND", "导入任务不存在")
+    return job
+
+
+def view(job: ImportJob) -> dict:
+    return {"job_id": job.id, "kind": job.kind, "exam_id": job.exam_id, "status": job.status,
+            "format": job.file_format, "total": job.total, "saved": job.saved, "refused": job.refused,
+            "created_at": job.created_at.isoformat(),
+            "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+
+
+def result(job: ImportJob) -> dict:
+    if job.status != "done":
+        raise Refused("JOB_NOT_DONE", "导入任务尚未完成，请稍后再查询", "job_id", status=409)
+    return {**view(job), "errors": [{"line": e["line"], "field": e.get("field"), "reason": e.get("message")}
+                                    for e in job.errors or []]}
+
+
+def province_enrollments(session, client: dict, exam_id: str | None, status: str | None, page: int,
+                         per_page: int):
+    from sqlalchemy import func
+    from .models import Enrollment
+    from . import views
+    query = select(Enrollment).where(Enrollment.region_code.like(client["province_code"][:2] + "%"),
+                                     Enrollment.status != "draft")
+    if exam_id:
+        query = query.where(Enrollment.exam_id == exam_id)
+    if status:
+        query = query.where(Enrollment.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(Enrollment.id).offset((page - 1) * per_page).limit(per_page))
+    return {"items": [views.queue_item(e) for e in rows], "total": total, "page": page, "per_page": per_page}
+
+
+def reads_for_person(session, account_id: str) -> list[dict]:
+    """Staff opening a person's enrollment for review see it unmasked (audited as `view`): what the person is
+    shown in 个人中心 → 信息查看记录."""
+    from ausm_common import divisions
+    from .models import AuditLog, Enrollment
+    rows = session.execute(select(AuditLog, Enrollment.enrollment_no).join(
+        Enrollment, Enrollment.id == AuditLog.subject_id).where(
+        Enrollment.account_id == account_id, AuditLog.action == "view", AuditLog.subject_kind == "enrollment")
+        .order_by(AuditLog.at.desc()).limit(200))
+    return [{"id": log.id, "at": log.at.isoformat(), "reader_kind": "staff", "reader_kind_label": "管理部门工作人员",
+             "reader": f"{divisions.department_name(log.department_code) or log.department_code}工作人员",
+             "fields": ["name", "id_number", "phone"], "fields_label": "报名信息（姓名、证件号码、手机号码）",
+             "purpose": f"考试报名资格审核（报名注册号 {number or '—'}）"} for log, number in rows]

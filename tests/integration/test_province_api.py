@@ -1,0 +1,243 @@
+"""The province API end to end inside one process: the gateway app (Flask test client) in front of the real
+identity, profile and exam services over RabbitMQ, with PostgreSQL, S3 and Redis. A province's client gets a
+token (OAuth client credentials), reads only its province, unmasks with a purpose that the person then sees,
+imports a batch of scores as a job with an exact per-row report, and receives signed webhooks with a retry."""
+import base64
+import hashlib
+import hmac
+import json
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from ausm_common.clock import iso
+from exam.models import ImportJob
+from tests.integration import exam_helpers as h
+from tests.integration.test_exam_rpc import now, status_of, wait_for
+
+ZHEJIANG_ADMIN = {"kind": "staff", "id": "it-adm-330000", "name": "浙江省财政厅管理员", "department_code": "330000",
+                  "roles": ["admin", "reviewer"]}
+NATIONAL_ADMIN = {"kind": "staff", "id": "it-adm-000000", "name": "评价中心管理员", "department_code": "000000",
+                  "roles": ["admin", "reviewer"]}
+ALL_SCOPES = ["candidates:read", "candidates:unmask", "enrollments:read", "scores:import", "events:subscribe"]
+
+
+@pytest.fixture(scope="module")
+def gateway(config, store, identity, profile, exam):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "gateway"))
+    sys.modules.pop("gateway", None)
+    from gateway import create_app
+    app = create_app({"SANDBOX": True, "TESTING": True, "AMQP_URI": config["AMQP_URI"], "RPC_TIMEOUT": 15,
+                      "SECRET_KEY": "integration"})
+    app.extensions["object_store"] = store
+    return app
+
+
+def register_client(rpc, staff, province, scopes=ALL_SCOPES, name="省平台"):
+    return rpc.as_caller(staff).identity.create_api_client({"name": name, "province_code": province,
+                                                            "scopes": scopes})
+
+
+def token(client, registered, scope=None):
+    basic = base64.b64encode(f"{registered['client_id']}:{registered['client_secret']}".encode()).decode()
+    data = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
+    return client.post("/api/province/v1/oauth/token", data=data, headers={"Authorization": f"Basic {basic}"})
+
+
+def bearer(client, registered, scope=None):
+    answer = token(client, registered, scope)
+    assert answer.status_code == 200, answer.get_json()
+    return {"Authorization": f"Bearer {answer.get_json()['access_token']}"}
+
+
+def test_tokens_rotation_and_revocation(rpc, gateway):
+    client = gateway.test_client()
+    registered = register_client(rpc, ZHEJIANG_ADMIN, "330000", ["candidates:read"])
+    with pytest.raises(Exception):
+        register_client(rpc, ZHEJIANG_ADMIN, "110000")                    # another province's client
+    assert register_client(rpc, NATIONAL_ADMIN, "110000")["province_code"] == "110000"
+
+    answer = token(client, registered)
+    body = answer.get_json()
+    assert answer.status_code == 200 and body["token_type"] == "Bearer" and body["expires_in"] == 600
+    assert body["scope"] == "candidates:read"
+    header = json.loads(base64.urlsafe_b64decode(body["access_token"].split(".")[0] + "=="))
+    keys = client.get("/api/province/v1/.well-known/jwks.json").get_json()["keys"]
+    assert header["alg"] == "RS256" and header["kid"] in {k["kid"] for k in keys}
+    assert all("d" not in k for k in keys)                                 # public halves only
+
+    wrong = token(client, {**registered, "client_secret": "nope"})
+    assert wrong.status_code == 401 and wrong.get_json()["error"] == "invalid_client"
+    assert token(client, registered, "scores:import").get_json()["error"] == "invalid_scope"
+
+    rotated = rpc.as_caller(ZHEJIANG_ADMIN).identity.rotate_api_client_secret(registered["client_id"], 3600)
+    assert token(client, registered).status_code == 200                    # the old secret, in the overlap
+    assert token(client, rotated).status_code == 200
+    rpc.as_caller(ZHEJIANG_ADMIN).identity.rotate_api_client_secret(registered["client_id"], 0)
+    assert token(client, rotated).status_code == 401                       # no overlap: gone at once
+
+    fresh = rpc.as_caller(ZHEJIANG_ADMIN).identity.rotate_api_client_secret(registered["client_id"], 0)
+    headers = bearer(client, fresh)
+    assert client.get("/api/province/v1/candidates", headers=headers).status_code == 200
+    rpc.as_caller(ZHEJIANG_ADMIN).identity.revoke_api_client(registered["client_id"])
+    refused = client.get("/api/province/v1/candidates", headers=headers)   # the same, unexpired token
+    assert refused.status_code == 401 and refused.get_json()["code"] == "CLIENT_REVOKED"
+    assert token(client, fresh).status_code == 401
+
+
+def test_a_client_reads_only_its_province_and_its_unmasked_reads_are_shown_to_the_person(rpc, store, gateway):
+    client = gateway.test_client()
+    data, person = h.approved_candidate(rpc, store)                        # 上城区 (浙江) approved it
+    zhejiang = bearer(client, register_client(rpc, ZHEJIANG_ADMIN, "330000"))
+    beijing = bearer(client, register_client(rpc, NATIONAL_ADMIN, "110000"))
+    read_only = bearer(client, register_client(rpc, ZHEJIANG_ADMIN, "330000", ["candidates:read"]))
+
+    found = client.get(f"/api/province/v1/candidates?id_number={data['id_number']}", headers=zhejiang).get_json()
+    assert found["total"] == 1 and found["items"][0]["account_id"] == person["id"]
+    assert found["items"][0]["id_number"] != data["id_number"] and "*" in found["items"][0]["id_number"]
+    elsewhere = client.get(f"/api/province/v1/candidates?id_number={data['id_number']}", headers=beijing)
+    assert elsewhere.get_json()["total"] == 0
+    assert client.get(f"/api/province/v1/candidates/{person['id']}", headers=beijing).status_code == 404
+
+    url = f"/api/province/v1/candidates/{person['id']}?unmask=id_number,phone&purpose=核验调入人员身份"
+    assert client.get(url, headers=read_only).get_json()["code"] == "SCOPE_REQUIRED"
+    no_purpose = client.get(f"/api/province/v1/candidates/{person['id']}?unmask=id_number", headers=zhejiang)
+    assert no_purpose.status_code == 422 and "purpose" in no_purpose.get_json()["errors"]
+    full = client.get(url, headers=zhejiang).get_json()
+    assert full["id_number"] == data["id_number"] and full["unmasked"] == ["id_number", "phone"]
+
+    reads = rpc.as_caller(person).profile.my_data_reads()
+    assert len(reads) == 1 and reads[0]["reader_kind"] == "client" and reads[0]["purpose"] == "核验调入人员身份"
+    assert reads[0]["fields"] == ["id_number", "phone"] and "浙江省" in reads[0]["reader"]
+
+    unmasked = rpc.as_caller(h.COUNTY_REVIEWER).profile.unmask_person_fields(
+        {"account_id": person["id"], "fields": ["phone"], "purpose": "电话联系核实工作单位"})
+    assert unmasked["phone"] == data["phone"]
+    assert [r["purpose"] for r in rpc.as_caller(person).profile.my_data_reads()][0] == "电话联系核实工作单位"
+
+
+def test_a_score_batch_with_bad_rows_gives_an_exact_per_row_report_and_duplicates_act_once(rpc, store, exam_db,
+                                                                                          gateway):
+    client = gateway.test_client()
+    person = h.new_candidate(rpc)[1]
+    exam_id = h.plans(exam_db)["junior"]
+    view = h.ready_to_submit(rpc, store, person, exam_id, h.BEIJING, "high_school",
+                             ["junior_practice", "economic_law_basics"], entered=h.ENTERED)
+    view = rpc.as_caller(person).exam.submit_enrollment(view["id"])
+    h.emit(rpc.amqp_uri, "payment_succeeded", h.payment_event(view["id"], f"PV-{view['id'][:8]}",
+                                                              view["amount_fen"], iso(now())))
+    wait_for(lambda: status_of(exam_db, view["id"]) == "paid")
+    number = view["enrollment_no"]
+    beijing_client = register_client(rpc, NATIONAL_ADMIN, "110000")
+    beijing = bearer(client, beijing_client)
+    zhejiang = bearer(client, register_client(rpc, ZHEJIANG_ADMIN, "330000"))
+
+    listed = client.get(f"/api/province/v1/enrollments?exam_id={exam_id}", headers=beijing).get_json()
+    assert number in [e["enrollment_no"] for e in listed["items"]]
+    assert number not in [e["enrollment_no"] for e in
+                          client.get(f"/api/province/v1/enrollments?exam_id={exam_id}", headers=zhejiang)
+                          .get_json()["items"]]
+
+    lines = [{"enrollment_no": number, "subject": "junior_practice", "score": 75},
+             {"enrollment_no": number, "subject": "economic_law_basics", "score": 101},
+             {"enrollment_no": number, "subject": "intermediate_practice", "score": 80},
+             {"enrollment_no": "9999999999999999", "subject": "economic_law_basics", "score": 60},
+             {"enrollment_no": number, "subject": "economic_law_basics", "score": 61.5}]
+    body = ("\n".join(json.dumps(line) for line in lines[:2]) + "\nnot json\n"
+            + "\n".join(json.dumps(line) for line in lines[2:]) + "\n").encode()
+    key = f"batch-{uuid.uuid4().hex}"
+
+    def post(_):
+        answer = gateway.test_client().post(
+            f"/api/province/v1/score-imports?exam_id={exam_id}", data=body,
+            headers={**beijing, "Content-Type": "application/x-ndjson", "Idempotency-Key": key})
+        assert "job_id" in answer.get_json(), answer.get_json()
+        return answer.status_code, answer.get_json()["job_id"]
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(post, range(20)))
+    assert {a[0] for a in answers} == {202} and len({a[1] for a in answers}) == 1
+    job_id = answers[0][1]
+    with exam_db.get_session() as session:
+        assert session.scalar(select(func.count()).select_from(ImportJob).where(
+            ImportJob.client_id == beijing_client["client_id"])) == 1          # twenty posts, one job
+    other = client.post(f"/api/province/v1/score-imports?exam_id={exam_id}", data=body + b"\n",
+                        headers={**beijing, "Content-Type": "application/x-ndjson", "Idempotency-Key": key})
+    assert other.status_code == 422 and other.get_json()["code"] == "IDEMPOTENCY_KEY_REUSED"
+
+    status = wait_for(lambda: (lambda s: s if s["status"] == "done" else None)(
+        client.get(f"/api/province/v1/score-imports/{job_id}", headers=beijing).get_json()), timeout=30)
+    assert status["saved"] == 2 and status["refused"] == 4
+    result = client.get(f"/api/province/v1/score-imports/{job_id}/result", headers=beijing).get_json()
+    assert [(e["line"], e["field"]) for e in result["errors"]] == \
+        [(2, "score"), (3, "line"), (4, "subject"), (5, "enrollment_no")]
+    assert "101" in result["errors"][0]["reason"]
+    assert [s["score"] for s in rpc.as_caller(person).exam.get_enrollment(view["id"])["scores"]] == [61.5, 75.0]
+    assert client.get(f"/api/province/v1/score-imports/{job_id}", headers=zhejiang).status_code == 404
+
+
+class Receiver:
+    """A province's webhook endpoint: answers 500 to the first delivery, then 200; keeps what it got."""
+
+    def __init__(self):
+        self.received, self.fail_first = [], True
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                code = 500 if receiver.fail_first and len(receiver.received) == 1 else 200
+                self.send_response(code)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/ausm"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_webhooks_are_signed_retried_after_a_500_logged_and_replayed(rpc, store, gateway):
+    client = gateway.test_client()
+    receiver = Receiver()
+    headers = bearer(client, register_client(rpc, ZHEJIANG_ADMIN, "330000", ["events:subscribe"]))
+    sub = client.post("/api/province/v1/webhooks", json={"url": receiver.url, "events": ["collection_approved"]},
+                      headers=headers)
+    assert sub.status_code == 201, sub.get_json()
+    sub = sub.get_json()
+    assert sub["secret"].startswith("whsec_")
+    assert "secret" not in client.get("/api/province/v1/webhooks", headers=headers).get_json()[0]
+
+    data, person = h.approved_candidate(rpc, store)                        # collection_approved in 浙江
+    wait_for(lambda: len(receiver.received) >= 2, timeout=30)              # the 500, then the retry
+    (first_headers, first_body), (headers2, body2) = receiver.received[:2]
+    assert first_body == body2 and first_headers["X-Ausm-Delivery"] == headers2["X-Ausm-Delivery"]
+    event = json.loads(body2)
+    assert event["event_type"] == "collection_approved" and event["data"]["account_id"] == person["id"]
+    expected = hmac.new(sub["secret"].encode(), f"{headers2['X-Ausm-Timestamp']}.".encode() + body2,
+                        hashlib.sha256).hexdigest()
+    assert headers2["X-Ausm-Signature"] == "v1=" + expected
+
+    deliveries = wait_for(lambda: (lambda d: d if d and d[0]["status"] == "delivered" else None)(
+        client.get(f"/api/province/v1/webhooks/{sub['id']}/deliveries", headers=headers).get_json()))
+    assert len(deliveries) == 1 and deliveries[0]["attempts"] == 2
+    assert [entry["status_code"] for entry in deliveries[0]["log"]] == [500, 200]
+
+    replayed = client.post(f"/api/province/v1/webhook-deliveries/{deliveries[0]['id']}/replay", headers=headers)
+    assert replayed.status_code == 202 and replayed.get_json()["status"] == "pending"
+    wait_for(lambda: len(receiver.received) >= 3)
+    assert receiver.received[2][1] == body2 and receiver.received[2][0]["X-Ausm-Delivery"] == deliveries[0]["id"]
+
+    other = bearer(client, register_client(rpc, NATIONAL_ADMIN, "110000", ["events:subscribe"]))
+    assert client.get(f"/api/province/v1/webhooks/{sub['id']}/deliveries", headers=other).status_code == 404
+    receiver.server.shutdown()
