@@ -127,17 +127,21 @@ def main():
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--trials", type=int, default=3)
+    parser.add_argument("--only", choices=["seats", "table"], help="one of the two figures (default: both)")
     args = parser.parse_args()
     with running_stack(Path(tempfile.mkdtemp(prefix="exam-bench-logs-"))) as stack:
-        seats = seat_contention(stack, args.clients, args.seats)
-        table = province_table(stack, args.workers, args.seconds, args.trials)
+        seats = seat_contention(stack, args.clients, args.seats) if args.only != "table" else None
+        table = province_table(stack, args.workers, args.seconds, args.trials) if args.only != "seats" else None
+    if table:
+        print(f"province table ({table['bytes']} bytes), {args.workers} clients, median of {args.trials}: "
+              f"gateway {table['gateway_rps']:.0f} req/s, bare Flask {table['bare_rps']:.0f} req/s, "
+              f"ratio {table['ratio']:.2f}")
+    if seats is None:
+        return
     print(f"seat contention: {seats['clients']} concurrent submissions through the gateway for the last "
           f"{seats['seats']} seats: {seats['won']} seated, {seats['site_full']} refused SITE_FULL, "
           f"{seats['other']} other; seats held {seats['taken']} ({seats['overbooked']} overbooked); "
           f"settled in {seats['settle_s']:.2f} s")
-    print(f"province table ({table['bytes']} bytes), {args.workers} clients, median of {args.trials}: "
-          f"gateway {table['gateway_rps']:.0f} req/s, bare Flask {table['bare_rps']:.0f} req/s, "
-          f"ratio {table['ratio']:.2f}")
     if seats["overbooked"] or seats["won"] != seats["seats"]:
         sys.exit("seat contention: the quota did not hold")
 

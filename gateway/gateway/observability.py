@@ -18,8 +18,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 
 from ausm_common import logs
 
+from .cache import is_reference
+
 REQUEST_ID_HEADER = "X-Request-Id"
 QUIET_PATHS = {"/metrics", "/healthz", "/livez", "/readyz"}   # probes and scrapes: counted, logged at debug
+# Cached public reference data answered from the gateway's memory (cache.is_reference, 200/304: the exam list and
+# province tables everyone reloads when a window opens) is counted too and logged at debug: an access-log line cost
+# about as much as serving the bytes (exam issue §7: the province table against a bare Flask app).
 
 REQUESTS = Counter("ausm_http_requests_total", "HTTP requests answered by the gateway",
                    ["method", "endpoint", "status"])
@@ -53,7 +58,8 @@ def finish_request(response):
     endpoint = _endpoint()
     REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
     LATENCY.labels(request.method, endpoint).observe(elapsed)
-    level = logging.DEBUG if request.path in QUIET_PATHS else logging.INFO
+    quiet = request.path in QUIET_PATHS or (is_reference(response) and response.status_code in (200, 304))
+    level = logging.DEBUG if quiet else logging.INFO
     if log.isEnabledFor(level):
         log.log(level, "%s %s %s", request.method, request.path, response.status_code,
                 extra={"method": request.method, "path": request.path, "endpoint": endpoint,

@@ -12,12 +12,15 @@ import json
 import threading
 import time
 
-from flask import Response, current_app, request
+from flask import Response, request
 
 from ausm_common.config import env_int
 
+from .cache import SECURITY_HEADERS
+
+JSON = "application/json"
 _lock = threading.Lock()
-_entries: dict[str, tuple[float, bytes, str]] = {}
+_entries: dict[str, tuple[float, bytes, str, tuple]] = {}
 
 
 def ttl() -> int:
@@ -30,20 +33,24 @@ def clear():
 
 
 def cached_json(key: str, produce) -> Response:
-    """`produce()` at most once per TTL for `key`; the answer carries an ETag and honours If-None-Match."""
+    """`produce()` at most once per TTL for `key`; the answer carries an ETag and honours If-None-Match. It is the
+    same for everyone, so it sets no cookie (cache.is_reference): `Cache-Control: public` must never carry one
+    browser's CSRF cookie to another through a shared cache. What a request costs beyond the bytes is kept to a
+    dictionary lookup and a header comparison (the headers are built once per fill)."""
     now = time.monotonic()
-    with _lock:
-        entry = _entries.get(key)
+    entry = _entries.get(key)
     if entry is None or entry[0] <= now:
         body = json.dumps(produce(), ensure_ascii=False, separators=(",", ":")).encode()
-        entry = (now + ttl(), body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        seconds = ttl()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        entry = (now + seconds, body, etag, (("ETag", etag), ("Cache-Control", f"public, max-age={seconds}"),
+                                             *SECURITY_HEADERS))
         with _lock:
             _entries[key] = entry
-    _, body, etag = entry
-    headers = {"ETag": etag, "Cache-Control": f"public, max-age={ttl()}"}
-    if etag in request.headers.get("If-None-Match", ""):
+    _, body, etag, headers = entry
+    if etag in request.environ.get("HTTP_IF_NONE_MATCH", ""):
         response = Response(status=304, headers=headers)
     else:
-        response = Response(body, mimetype=current_app.json.mimetype, headers=headers)
-    response.is_reference = True   # shared by everyone (`public`): no per-browser cookie on it (cache.is_reference)
+        response = Response(body, headers=headers, content_type=JSON)
+    response.is_reference = True
     return response

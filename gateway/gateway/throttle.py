@@ -5,7 +5,13 @@ together; if Redis is unreachable each process falls back to counting in memory 
 through. A refused request is 429 with `Retry-After` and the platform's error shape. The services keep their own
 limits (SMS per phone per day, per network per day, the login lockout); these stop a client from making the
 platform do the expensive work at all.
+
+Only the views in THROTTLES (and the province API's blueprints and token view) have limits. A decorated view checks
+its own when it is called (flask-limiter's decorator); the extension's before_request check, which resolves limits
+for every request, runs only for the province blueprints (ViewLimiter), so every other answer (pages, static files,
+reference data) does not pay for it (§7 of the exam issue: the province table against a bare Flask app).
 """
+import flask
 from flask_limiter import Limiter
 
 from ausm_common.config import env, redis_url
@@ -30,10 +36,21 @@ PROVINCE_BLUEPRINTS = ("province", "province_webhooks")
 TOKEN_LIMIT = ("THROTTLE_PROVINCE_TOKEN", "30/minute;300/hour")
 
 
+class ViewLimiter(Limiter):
+    """Limits checked where they are declared: a decorated view checks its own when called, and the before_request
+    check runs only for a blueprint that has limits (the province API's); no application-wide or default limits
+    exist, so every other request (pages, static files, reference data) skips it."""
+
+    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        if in_middleware and flask.request.blueprint not in PROVINCE_BLUEPRINTS:
+            return
+        super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
+
+
 def install(app) -> Limiter:
     for key, default in THROTTLES.values():
         app.config.setdefault(key, env(key, default))
-    limiter = Limiter(key_func=client_address, app=app, storage_uri=app.config.get("THROTTLE_STORAGE_URI")
+    limiter = ViewLimiter(key_func=client_address, app=app, storage_uri=app.config.get("THROTTLE_STORAGE_URI")
                       or redis_url(), strategy="moving-window", headers_enabled=True,
                       in_memory_fallback_enabled=True, key_prefix=f"{env('CLOCK_NAMESPACE', 'ausm')}:throttle",
                       enabled=app.config.get("THROTTLES_ENABLED", True))

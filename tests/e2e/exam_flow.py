@@ -1,7 +1,5 @@
-"""Exam steps over HTTP (like the pages do) for the end-to-end tier, and payment's events as the payment service
-would send them."""
-from datetime import datetime, timezone
-
+"""Exam steps over HTTP (like the pages do) for the end-to-end tier, up to an enrollment the payment service can be
+paid for."""
 from tests.support import images
 
 STAFF = {"330000": "reviewer330000", "110000": "reviewer110000", "120000": "reviewer120000",
@@ -56,11 +54,18 @@ def ready(browser, exam_id, code, route, subjects, entered=None, site_index=0) -
     return upload_missing(browser, info.json())
 
 
-def emit_paid(stack, view, order_no):
-    """payment_succeeded, as the payment service publishes it (source `payment`)."""
-    from nameko.standalone.events import event_dispatcher
-    dispatch = event_dispatcher({"AMQP_URI": stack.amqp_uri})
-    dispatch("payment", "payment_succeeded", {
-        "event_id": f"evt-{order_no}", "order_no": order_no, "ref": f"exam:{view['id']}", "ref_service": "exam",
-        "ref_id": view["id"], "payer_id": "x", "amount_fen": view["amount_fen"], "channel": "alipay",
-        "channel_txn_id": f"txn-{order_no}", "paid_at": datetime.now(timezone.utc).isoformat()})
+def payable_enrollment(stack) -> tuple:
+    """A new candidate's 初级 enrollment in 北京 (考后资格审核: payable as soon as it is submitted), over HTTP through
+    the gateway and the real exam service. Returns (browser session, person data, enrollment view)."""
+    from tests.e2e.helpers import verified_person
+    from tests.support.people import mainland_id
+    browser, person = verified_person(stack, client_ip=True, id_number=mainland_id(region="110105"))
+    view = ready(browser, plans(browser)["junior"], "110000", "high_school",
+                 ["junior_practice", "economic_law_basics"], entered=ENTERED)
+    submitted = browser.post(f"/api/v1/exam/enrollments/{view['id']}/submission")
+    assert submitted.status_code == 200 and submitted.json()["payable"], submitted.text
+    return browser, person, submitted.json()
+
+
+def status(browser, enrollment_id) -> str:
+    return browser.get(f"/api/v1/exam/enrollments/{enrollment_id}").json()["status"]

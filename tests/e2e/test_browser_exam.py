@@ -1,12 +1,14 @@
-"""会计专业技术资格考试 in Chromium, one journey per review mode.
+"""会计专业技术资格考试 in Chromium, one journey per review mode, paid for real: the 网上缴费 page, the channels'
+sandbox payer page standing for the phone, the payment service's events registering the enrollment.
 
 考前 (浙江): a candidate with an approved 信息采集 goes 首页 → 选择考试 → 省份 → 阅读须知 → 通知公告 → a 报考条件 that
 fails (and says why) → one that passes → 报名点 and 科目 → 证明材料 → 信息确认 → 审核告知; 浙江's reviewer returns
 it with a reason on the proof; the candidate sees the reason in place, replaces the file and resubmits; the
-reviewer approves; payment's event arrives; the page says 报名成功 and the downloaded form carries the text.
-考后 (北京): a new candidate types their record, is warned before paying that the work years are short, then
-重新报名 (deletes with a reason) and starts again in another province. Closed windows show their dates and
-refuse entry."""
+reviewer approves; the candidate pays by QR (支付宝); the page says 报名成功 and the downloaded form carries the text.
+考后 (北京): a new candidate types their record and is warned before paying that the work years are short;
+重新报名 (deletes with a reason) and starts again with the last entry prefilled, is warned again on the exam page and
+on the payment page, pays (微信) and downloads the form. Closed windows show their dates and refuse entry.
+"""
 import io
 import re
 
@@ -14,7 +16,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.e2e import exam_flow as flow
-from tests.e2e.browser import new_page, person_login, staff_login
+from tests.e2e.browser import new_page, pay_by_qr, person_login, staff_login
 from tests.e2e.helpers import approved_person, verified_person
 from tests.support import images
 from tests.support.people import mainland_id
@@ -25,6 +27,10 @@ def to_province(page, level_label, region_code):
     page.get_by_test_id("tile-exam").click()
     page.get_by_test_id("exam-row").filter(has_text=level_label).get_by_test_id("exam-enter").click()
     page.get_by_test_id(f"enter-{region_code}").click()
+    accept_notices(page)
+
+
+def accept_notices(page):
     expect(page.get_by_test_id("notice-body")).to_contain_text("网上报名承诺")
     page.get_by_test_id("notice-agree").check()
     page.get_by_test_id("notice-accept").click()
@@ -115,12 +121,9 @@ def test_pre_exam_province_from_exam_list_to_printed_form(browser, stack):
     page.reload()
     expect(page.get_by_test_id("pay-link")).to_be_visible()
     enrollment_id = page.url.rsplit("/", 1)[-1]
-    flow.emit_paid(stack, {"id": enrollment_id, "amount_fen": 14000}, f"E2E-{number}")
-    for _ in range(40):
-        page.reload()
-        if page.get_by_test_id("result-status").inner_text() == "报名成功":
-            break
-        page.wait_for_timeout(250)
+    pay_by_qr(page, stack, "alipay")
+    expect(page.get_by_test_id("paid-info")).to_contain_text("已通过支付宝支付 ¥140.00")
+    page.goto(f"/exam/enrollments/{enrollment_id}")
     expect(page.get_by_test_id("result-status")).to_have_text("报名成功")
     expect(page.get_by_test_id("exam-steps").locator("li.current")).to_contain_text("报名成功")
     expect(page.get_by_test_id("restart")).to_be_hidden()
@@ -133,28 +136,29 @@ def test_pre_exam_province_from_exam_list_to_printed_form(browser, stack):
         assert expected in text, (expected, text)
 
 
-def test_post_exam_province_warns_before_paying_then_restart_elsewhere(browser, stack):
-    http, person = verified_person(stack, client_ip=True, id_number=mainland_id(region="110105"),
-                                   name="周新考")
-    page = new_page(browser, stack)
-    person_login(page, stack, person["id_number"])
-    expect(page.get_by_test_id("user-name")).to_be_visible()
-    to_province(page, "中级", "110000")
-    expect(page.get_by_test_id("route-bachelor_4")).to_contain_text("填写报名信息后核验")
+def fill_post_exam_enrollment(page, fill_entered):
+    """报考条件 本科4年, 报名点, 经济法 and, for a new candidate, the record typed in (short work years)."""
+    if fill_entered:
+        expect(page.get_by_test_id("route-bachelor_4")).to_contain_text("填写报名信息后核验")
     page.get_by_test_id("route-bachelor_4").locator("input").check()
     page.get_by_test_id("route-next").click()
     expect(page.get_by_test_id("entered-box")).to_be_visible()
     page.get_by_test_id("site").select_option(index=1)
     page.get_by_test_id("subject-economic_law").check()
-    page.get_by_test_id("info-next").click()
-    expect(page.get_by_test_id("sec-info").locator('.field-error[data-for="entered.school"]')).to_have_text("请填写毕业院校")
-    page.get_by_test_id("e-education_level").select_option("bachelor")
-    page.get_by_test_id("e-degree").select_option("bachelor")
-    page.get_by_test_id("e-study_mode").select_option("full_time")
-    page.get_by_test_id("e-school").fill("首都经济贸易大学")
-    page.get_by_test_id("e-major").fill("会计学")
-    page.get_by_test_id("e-graduated_on").fill("2020-06-30")
-    page.get_by_test_id("e-accounting_started_on").fill("2024-07-01")
+    if fill_entered:
+        page.get_by_test_id("info-next").click()
+        expect(page.get_by_test_id("sec-info").locator('.field-error[data-for="entered.school"]')).to_have_text(
+            "请填写毕业院校")
+        page.get_by_test_id("e-education_level").select_option("bachelor")
+        page.get_by_test_id("e-degree").select_option("bachelor")
+        page.get_by_test_id("e-study_mode").select_option("full_time")
+        page.get_by_test_id("e-school").fill("首都经济贸易大学")
+        page.get_by_test_id("e-major").fill("会计学")
+        page.get_by_test_id("e-graduated_on").fill("2020-06-30")
+        page.get_by_test_id("e-accounting_started_on").fill("2024-07-01")
+    else:                                                       # 重新报名: the last entry is prefilled
+        expect(page.get_by_test_id("e-school")).to_have_value("首都经济贸易大学")
+        expect(page.get_by_test_id("e-accounting_started_on")).to_have_value("2024-07-01")
     page.get_by_test_id("info-next").click()
     expect(page.get_by_test_id("sec-proofs")).to_be_visible()
     upload(page, "photo", images.jpeg(320, 440, 12 * 1024, seed=82))
@@ -167,17 +171,43 @@ def test_post_exam_province_warns_before_paying_then_restart_elsewhere(browser, 
     expect(page.get_by_test_id("pay-link")).to_be_visible()
     expect(page.get_by_test_id("exam-steps").locator("li.current")).to_contain_text("网上缴费")
 
+
+def test_post_exam_province_warns_before_paying_restarts_and_pays(browser, stack):
+    http, person = verified_person(stack, client_ip=True, id_number=mainland_id(region="110105"),
+                                   name="周新考")
+    page = new_page(browser, stack)
+    person_login(page, stack, person["id_number"])
+    expect(page.get_by_test_id("user-name")).to_be_visible()
+    to_province(page, "中级", "110000")
+    fill_post_exam_enrollment(page, fill_entered=True)
+
     page.get_by_test_id("restart").click()
-    page.get_by_test_id("restart-reason").fill("报考省份选错")
+    page.get_by_test_id("restart-reason").fill("报名点选错")
     page.get_by_test_id("restart-confirm").click()
     page.wait_for_url("**/provinces")
-    page.get_by_test_id("enter-320000").click()
-    expect(page.get_by_test_id("notice-body")).to_contain_text("网上报名承诺")
-    page.get_by_test_id("notice-agree").check()
-    page.get_by_test_id("notice-accept").click()
-    expect(page.get_by_test_id("sec-announcement")).to_be_visible()
+    page.get_by_test_id("enter-110000").click()
+    accept_notices(page)
+    fill_post_exam_enrollment(page, fill_entered=False)
+    enrollment_id = page.url.rsplit("/", 1)[-1]
+    number = page.get_by_test_id("enrollment-no").inner_text()
+
+    page.get_by_test_id("pay-link").click()
+    page.wait_for_url("**/payment")
+    expect(page.get_by_test_id("payment-warnings")).to_contain_text("缴费前请注意")     # warned again before paying
+    expect(page.get_by_test_id("payment-warnings")).to_contain_text("还差")
+    page.goto(f"/exam/enrollments/{enrollment_id}")
+    pay_by_qr(page, stack, "wechat")
+    expect(page.get_by_test_id("payment-warnings")).to_be_hidden()
+    page.goto(f"/exam/enrollments/{enrollment_id}")
+    expect(page.get_by_test_id("result-status")).to_have_text("报名成功")
+    expect(page.get_by_test_id("restart")).to_be_hidden()                # after payment nothing can change
+    with page.expect_download() as download:
+        page.get_by_test_id("form-pdf").click()
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages)
+    for expected in (number, "周新考", "北京市", "经济法", "60.00元", "报名成功"):
+        assert expected in text, (expected, text)
     mine = http.get("/api/v1/exam/enrollments").json()
-    assert [(e["region_code"], e["status"]) for e in mine] == [("320000", "draft"), ("110000", "deleted")]
+    assert [(e["region_code"], e["status"]) for e in mine] == [("110000", "paid"), ("110000", "deleted")]
 
 
 def test_closed_and_unopened_windows_show_their_dates_and_refuse_entry(browser, stack):

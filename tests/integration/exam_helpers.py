@@ -99,3 +99,42 @@ def payment_event(enrollment_id, order_no, amount_fen, paid_at, event_id=None):
 
 
 __all__ = ["caller_for", "login", "register"]
+
+
+# --- payable enrollments for the payment tests ------------------------------------------------------------
+
+def plan_id(rpc, level="junior") -> str:
+    """The current plan of `level` (what the exam list shows), read through RPC."""
+    return next(p["id"] for p in rpc.exam.list_exams() if p["level"] == level)
+
+
+def payable_enrollment(rpc, store, region=BEIJING, level="junior"):
+    """A new candidate's 初级 enrollment in 北京 (考后资格审核: payable the moment it is submitted), through the real
+    identity and exam services. Returns (person, enrollment_id); the amount is what exam.payable says."""
+    person = new_candidate(rpc)[1]
+    subjects = ["junior_practice", "economic_law_basics"] if level == "junior" else ["financial_management"]
+    view = ready_to_submit(rpc, store, person, plan_id(rpc, level), region, "high_school" if level == "junior"
+                           else "bachelor_4", subjects, entered=ENTERED)
+    view = rpc.as_caller(person).exam.submit_enrollment(view["id"])
+    assert view["status"] == "approved" and view["payable"], view["status"]
+    return person, view["id"]
+
+
+class PayableEnrollments:
+    """Many payable enrollments quickly: made in parallel batches (each needs its own candidate: one active
+    enrollment per candidate per plan) and handed out one at a time with `take()`."""
+
+    def __init__(self, rpc, store, batch=8, workers=8):
+        self.rpc, self.store, self.batch, self.workers, self.ready = rpc, store, batch, workers, []
+
+    def fill(self, count=None):
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(self.workers) as pool:
+            self.ready += list(pool.map(lambda _: payable_enrollment(self.rpc, self.store),
+                                        range(count or self.batch)))
+        return self
+
+    def take(self):
+        if not self.ready:
+            self.fill()
+        return self.ready.pop()

@@ -1,27 +1,17 @@
-"""The payment seam with the real exam service (shared brief exam-payment-seam.md): skipped until the exam service
-is registered (services.yml) and its test helpers offer an approved, payable enrollment. Then: the amount and
-summary come from exam.payable, a payment registers the enrollment (exam's payable refuses it as 已缴费), and a
-second payment of the same enrollment is refunded without undoing the registration."""
-import importlib.util
-
+"""The payment seam with the real exam service (shared brief exam-payment-seam.md): the amount and summary come
+from exam.payable, a payment registers the enrollment (exam's payable refuses it as 已缴费), and a second payment
+of the same enrollment is refunded without undoing the registration."""
 import pytest
 
-from ausm_common import registry
 from ausm_common.errors import AppError
+from tests.integration import exam_helpers
 from tests.integration.test_payment import (logs, open_order, pay, payment_db, payment_service, pdb,  # noqa: F401
                                             relay, sandbox, wait_for)
-
-pytestmark = pytest.mark.skipif("exam" not in registry.names() or importlib.util.find_spec("exam.service") is None,
-                                reason="runs once the exam service is on main")
 
 
 @pytest.fixture(scope="module")
 def payable_enrollment(rpc, store, exam):
-    helpers = pytest.importorskip("tests.integration.exam_helpers")
-    make = getattr(helpers, "payable_enrollment", None)
-    if make is None:
-        pytest.skip("needs tests.integration.exam_helpers.payable_enrollment(rpc, store) -> (person, enrollment_id)")
-    return make(rpc, store)
+    return exam_helpers.payable_enrollment(rpc, store)
 
 
 def test_exam_payable_pays_registers_once_and_refunds_a_second_payment(rpc, payment_service, payable_enrollment,

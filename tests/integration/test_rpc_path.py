@@ -1,5 +1,6 @@
 """The RPC path close to the wire: the services' Rpc entrypoint (rpc_server.py), the kit's client (rpc.py) and the
 database's dropped-connection handling (db.py), against the real broker and PostgreSQL."""
+from concurrent.futures import ThreadPoolExecutor
 import time
 import uuid
 
@@ -133,6 +134,23 @@ def test_a_connection_idle_past_the_threshold_is_pinged_and_replaced_without_an_
             assert session.connection().exec_driver_sql("SELECT 1").scalar() == 1
     finally:
         factory.engine.dispose()
+
+
+def test_the_health_ping_answers_for_the_database_not_for_a_stale_pooled_connection(rpc, profile,
+                                                                                    profile_database_url):
+    """After the database dropped every connection (a restart; the test above drops the service's too), the first
+    ping invalidates the stale pool and answers from a fresh connection: it used to answer 503 once per pooled
+    connection, which is how the broker test below failed once in CI (SERVICE_UNAVAILABLE on its first ping)."""
+    def departments(_):
+        try:
+            return rpc.profile.list_departments("330000") and "ok"
+        except AppError as exc:       # the test above dropped the pool's connections: a statement may answer 503
+            return exc.code
+    with ThreadPoolExecutor(4) as pool:                        # several connections in the service's pool
+        assert set(pool.map(departments, range(8))) <= {"ok", "SERVICE_UNAVAILABLE"}
+        assert set(pool.map(departments, range(8))) == {"ok"}
+    assert _terminate_backends(profile_database_url) >= 1
+    assert [rpc.profile.ping()["ok"] for _ in range(4)] == [True] * 4
 
 
 def test_connections_closed_by_the_broker_are_reopened_by_client_and_service(config, rpc, profile):

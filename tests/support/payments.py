@@ -1,12 +1,12 @@
-"""Test support for the payment service: the channel sandbox and the payment service as real processes, the fake
-exam service (payable_service/) and a notification relay that does what the gateway's /notify routes do."""
+"""Test support for the payment service: the channel sandbox and the payment service as real processes and a
+notification relay that does what the gateway's /notify routes do. What is paid for is a real exam enrollment
+(tests/integration/exam_helpers.py, tests/e2e/exam_flow.py)."""
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,7 +15,6 @@ import requests
 from . import infra
 
 ROOT = infra.ROOT
-FAKE_EXAM = Path(__file__).resolve().parent / "payable_service"
 
 
 def wait_for(predicate, timeout=30.0, what="condition", interval=0.2):
@@ -54,28 +53,6 @@ def _ok(url) -> bool:
         return requests.get(url, timeout=2).status_code == 200
     except requests.RequestException:
         return False
-
-
-@contextmanager
-def fake_exam_database():
-    name = f"ausm_fakeexam_{uuid.uuid4().hex[:8]}"
-    infra._admin(f'CREATE DATABASE "{name}"')
-    url = infra.db_url(name)
-    try:
-        subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=FAKE_EXAM,
-                       env={**os.environ, "EXAM_DATABASE_URL": url}, check=True, capture_output=True)
-        yield url
-    finally:
-        infra._admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
-        infra._admin(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-def fake_exam_command() -> list[str]:
-    return [sys.executable, "-m", "nameko", "run", "--config", str(FAKE_EXAM / "config.yml"), "fakeexam.service"]
-
-
-def fake_exam_env(env: dict) -> dict:
-    return {**env, "PYTHONPATH": f"{FAKE_EXAM}{os.pathsep}{env.get('PYTHONPATH', '')}"}
 
 
 class ServiceProcess:

@@ -69,27 +69,6 @@ def seed(env: dict):
 
 
 @contextmanager
-def fake_exam(env: dict, logs: Path):
-    """Until the exam service is in the registry, a stand-in that answers exam.payable (tests/support/
-    payable_service), so the payment journeys run; with the real exam registered, nothing."""
-    if "exam" in registry.names():
-        yield None
-        return
-    with payments.fake_exam_database() as url:
-        proc = subprocess.Popen(payments.fake_exam_command(), cwd=ROOT,
-                                env=payments.fake_exam_env({**env, "EXAM_DATABASE_URL": url}),
-                                stdout=open(logs / "fake-exam.log", "w"), stderr=subprocess.STDOUT)
-        try:
-            yield proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-@contextmanager
 def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: int = 8):
     """Every registered service (`nameko run`), the payment channels' sandbox and the gateway (gunicorn) on
     fresh databases, vhost and S3."""
@@ -114,8 +93,6 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
                "METRICS_PORT": "0", **(extra_env or {})}
         seed(env)
         subprocess.run([sys.executable, "-m", "ausm_common.topology"], env=env, check=True, capture_output=True)
-        exam_stand_in = ExitStack()
-        exam_stand_in.enter_context(fake_exam(env, logs))
         procs = start_services(env, logs)
         procs.append(subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads",
                                        str(gateway_threads), "--bind", f"127.0.0.1:{port}", "--chdir", "gateway",
@@ -130,7 +107,6 @@ def running_stack(logs: Path, extra_env: dict | None = None, gateway_threads: in
             stack.sandbox = sandbox
             yield stack
         finally:
-            exam_stand_in.close()
             for proc in reversed(procs):
                 proc.terminate()
             for proc in reversed(procs):

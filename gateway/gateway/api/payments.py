@@ -62,6 +62,7 @@ class OrderOut(Schema):
     settled = fields.Boolean(metadata={"description": "本订单的支付为该报名缴费成功（报名成功）"})
     refunded_fen = fields.Integer()
     channel_txn_id = fields.String(allow_none=True)
+    province_code = fields.String(metadata={"description": "缴费所属省份（报名省份代码），财务人员按省查看"})
     created_at = fields.String()
     expires_at = fields.String()
     paid_at = fields.String(allow_none=True)

@@ -37,6 +37,11 @@
     el("summary").innerHTML = rows.map(function (r) {
       return "<dt>" + esc(r[0]) + '</dt><dd data-testid="summary-' + esc(r[0]) + '">' + esc(r[1] || "—") + "</dd>";
     }).join("");
+    // what the enrollment's owner says before paying (考后资格审核: the record may fail the review after the exam)
+    var warnings = (data.payable && !data.settled_order && data.payable.warnings) || [], box = el("warnings");
+    box.hidden = !warnings.length;
+    box.innerHTML = warnings.length ? "<strong>缴费前请注意：</strong><ul>" + warnings.map(function (t) {
+      return "<li>" + esc(t) + "</li>"; }).join("") + "</ul>" : "";
   }
 
   function renderChannels(list) {

@@ -72,15 +72,26 @@ class SessionFactory:
 
     def ping(self):
         """`SELECT 1` on a pooled connection outside any transaction: one round trip (a session would add BEGIN
-        and COMMIT). A connection that fails it is discarded."""
-        connection = self.engine.raw_connection()
-        try:
-            self.engine.dialect.do_ping(connection.dbapi_connection)
-        except Exception:
-            connection.invalidate()
-            raise
-        finally:
-            connection.close()
+        and COMMIT). A connection that fails it with a disconnect is handled as SQLAlchemy handles a statement's
+        disconnect: every pooled connection as old as it is discarded (the database restarted or dropped them all),
+        and the ping is tried once more on a fresh connection, so it answers for the database, not for a stale
+        connection (one 503 per pooled connection after a restart, before)."""
+        for attempt in (1, 2):
+            connection = self.engine.raw_connection()
+            try:
+                self.engine.dialect.do_ping(connection.dbapi_connection)
+                return
+            except Exception as exc:
+                disconnect = isinstance(exc, self.engine.dialect.loaded_dbapi.Error) and \
+                    self.engine.dialect.is_disconnect(exc, connection.dbapi_connection, None)
+                if disconnect:
+                    self.engine.pool._invalidate(connection, exc)     # this one and all older: recycled on checkout
+                else:
+                    connection.invalidate(exc)
+                if not disconnect or attempt == 2:
+                    raise
+            finally:
+                connection.close()
 
     @classmethod
     def for_url(cls, url: str, pool_size: int = 2) -> "SessionFactory":

@@ -3,8 +3,10 @@
 Payment asks `exam.payable(id)` before it creates an order and tells us what happened with `payment_succeeded`
 and `payment_refunded`. Events come at least once and in any order: each order's fate is kept in
 payment_records, so a duplicate changes nothing, a refund that overtook its payment stops that payment from
-settling, and a payment that can no longer be taken (deleted, abandoned, already paid by another order, wrong
-amount, after the payment window) is answered with `enrollment_payment_rejected` so payment refunds it.
+settling, a refund of a payment that did not settle its order (`settling: false`: paid twice on one QR, the
+second payment given back) changes nothing, and a payment that can no longer be taken (deleted, abandoned,
+already paid by another order, wrong amount, after the payment window) is answered with
+`enrollment_payment_rejected` so payment refunds it.
 """
 import logging
 from datetime import datetime
@@ -54,6 +56,7 @@ def payable(session, enrollment: Enrollment, w: RegionWindow, now) -> dict:
             "province_code": enrollment.region_code, "enrollment_no": enrollment.enrollment_no,
             "warnings": list(enrollment.warnings or []),
             "summary": {"name": mask_name((enrollment.person or {}).get("name")), "level": enrollment.level,
+                        "level_label": LEVELS[enrollment.level], "enrollment_no": enrollment.enrollment_no,
                         "subjects": [dict(line) for line in enrollment.fee_lines or []],
                         "site": site.name if site else None}}
 
@@ -130,6 +133,11 @@ def _cannot_take(enrollment: Enrollment, w: RegionWindow, record: PaymentRecord)
 
 def handle_refunded(session, event: dict, now):
     if event.get("ref_service") not in (None, "exam") or not event.get("order_no") or not event.get("ref_id"):
+        return
+    if event.get("settling") is False:
+        # a second payment of the same order (paid twice on one QR) given back: the order's settling payment stands
+        log.info("refund %s of order %s is of a payment that did not settle it: nothing changed",
+                 event.get("refund_no"), event["order_no"])
         return
     enrollment = session.get(Enrollment, str(event["ref_id"]), with_for_update=True)
     if enrollment is None:

@@ -67,6 +67,7 @@ class Payable:
     deadline: datetime
     province_code: str
     summary: dict
+    warnings: tuple = ()       # what the owner tells the payer before paying (考后 review: work years short …)
 
 
 def read_payable(answer: dict, ref: str, person_id: str | None) -> Payable:
@@ -86,8 +87,10 @@ def read_payable(answer: dict, ref: str, person_id: str | None) -> Payable:
     if not re.fullmatch(r"\d{6}", province):
         raise DomainError("PAYABLE_INVALID", "缴费省份不正确", "province_code")
     description = str(answer.get("description") or "")[:128] or "报名费"
+    warnings = answer.get("warnings") if isinstance(answer.get("warnings"), list) else []
     return Payable(ref, str(answer["payer_id"]), amount, description, deadline, province,
-                   answer.get("summary") if isinstance(answer.get("summary"), dict) else {})
+                   answer.get("summary") if isinstance(answer.get("summary"), dict) else {},
+                   tuple(str(w)[:300] for w in warnings[:10]))
 
 
 def order_expiry(now: datetime, deadline: datetime, ttl: timedelta = QR_TTL) -> datetime:

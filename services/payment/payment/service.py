@@ -78,7 +78,8 @@ class PaymentService(kit.ServiceBase):
         return {"ref": ref, "summary": summary, "refusal": refusal, "orders": mine,
                 "payable": None if payable is None else {
                     "amount_fen": payable.amount_fen, "amount_yuan": money.fen_to_yuan(payable.amount_fen),
-                    "description": payable.description, "deadline": payable.deadline.isoformat()},
+                    "description": payable.description, "deadline": payable.deadline.isoformat(),
+                    "warnings": list(payable.warnings)},
                 "open_order": next((o for o in mine if o["status"] == "pending"), None),
                 "settled_order": next((o for o in mine if o["settled"]), None),
                 "channels": self.channels_offered()}

@@ -42,6 +42,28 @@ def test_entries_expire_after_the_ttl(monkeypatch):
     refcache.clear()
 
 
+class ExamOnly:
+    """Stands in for the RPC client: the exam list."""
+
+    def call(self, service, method, args=(), kwargs=None, context=None, timeout=None):
+        return [{"id": "p1", "year": 2027, "level": "junior", "level_label": "初级", "name": "2027年初级",
+                 "subjects": []}]
+
+
+def test_the_cached_answer_is_public_so_it_sets_no_cookie_and_carries_the_security_headers():
+    app = create_app({"TESTING": True, "SANDBOX": True})
+    app.extensions["rpc_client"] = ExamOnly()
+    refcache.clear()
+    first = app.test_client().get("/api/v1/exams")            # a browser with no cookie yet, as in the opening hour
+    assert first.status_code == 200 and first.json[0]["id"] == "p1"
+    assert "Set-Cookie" not in first.headers and first.headers["Cache-Control"].startswith("public")
+    assert first.headers["X-Frame-Options"] == "DENY" and first.headers["Content-Security-Policy"]
+    again = app.test_client().get("/api/v1/exams", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and "Set-Cookie" not in again.headers
+    assert "Set-Cookie" in app.test_client().get("/api/v1/upload-policies").headers   # other answers still do
+    refcache.clear()
+
+
 def test_a_public_cached_answer_sets_no_cookie(monkeypatch):
     """`public` answers may be kept by a shared cache in front: a per-browser cookie (CSRF) must not ride on them."""
     app = create_app({"TESTING": True, "SANDBOX": True})

@@ -47,3 +47,18 @@ def test_logins_are_limited_before_the_identity_service_is_asked(app):
     codes = [client.post("/api/v1/sessions", json=body, headers={"X-Forwarded-For": "203.0.113.9"}).status_code
              for _ in range(3)]
     assert codes[2] == 429 and app.extensions["rpc_client"].calls == 2
+
+
+def test_only_the_throttled_views_resolve_limits(app, monkeypatch):
+    """The extension's per-request check is skipped: every other answer (reference data above all) pays nothing."""
+    limiter = app.extensions["throttle"]
+    resolved = []
+    real = limiter.limit_manager.resolve_limits
+    monkeypatch.setattr(limiter.limit_manager, "resolve_limits",
+                        lambda *args, **kwargs: resolved.append(args[1]) or real(*args, **kwargs))
+    client = app.test_client()
+    assert client.get("/api/v1/upload-policies").status_code == 200
+    assert resolved == []
+    answer = client.post("/api/v1/captcha", headers={"X-Forwarded-For": "203.0.113.10"})
+    assert answer.status_code == 200 and resolved == ["identity.create_captcha"]
+    assert answer.headers["X-RateLimit-Limit"] == "3"                  # the throttled view's headers as before

@@ -114,6 +114,10 @@ def answer(**overrides):
 def test_the_amount_comes_from_payable_checked_on_the_way_in():
     payable = domain.read_payable(answer(), "exam:e1", "p1")
     assert payable.amount_fen == 12000 and payable.province_code == "330000" and payable.summary == {"name": "陈*"}
+    assert payable.warnings == ()
+    warned = domain.read_payable(answer(warnings=["会计工作年限还差10个月"]), "exam:e1", "p1")
+    assert warned.warnings == ("会计工作年限还差10个月",)
+    assert domain.read_payable(answer(warnings="x"), "exam:e1", "p1").warnings == ()
     for bad in ({"amount_fen": 120.0}, {"amount_fen": "12000"}, {"amount_fen": 0}, {"ref": "exam:e2"},
                 {"deadline": "2026-03-11T10:00:00"}, {"province_code": "33"}):
         with pytest.raises(DomainError):
