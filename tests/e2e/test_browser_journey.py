@@ -156,6 +156,8 @@ def test_alipay_realname_wechat_binding_and_forgot_password(page, stack):
     if openid:
         phone_page.get_by_test_id("openid").fill(openid)
     phone_page.get_by_test_id("wechat-confirm").click()
+    # closing a page while its form submission is still navigating can hang Chromium's close: wait for the answer
+    playwright_api.expect(phone_page.get_by_test_id("wechat-scan-done")).to_be_visible()
     phone_page.close()
     playwright_api.expect(page.get_by_test_id("user-name")).to_have_text("钟*")
     page.get_by_test_id("logout").click()
