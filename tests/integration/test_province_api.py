@@ -15,9 +15,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from nameko.standalone.events import event_dispatcher
 from sqlalchemy import func, select
 
 from ausm_common.clock import iso
+from cpe.models import KIT as CpeKit
 from cpe.models import ReportJob
 from exam.models import ImportJob
 from tests.integration import exam_helpers as h
@@ -285,6 +287,16 @@ def test_a_cpe_report_job_runs_the_staff_report_within_the_province_and_credits_
         (3, "姓名", "姓名与证件号码不一致"), (4, "培训结束日期", result["errors"][1]["reason"]),
         (5, "证件号码", "未找到该证件号码已审核通过的信息采集")]
     assert rpc.as_caller(person).cpe.my_year(year)["public"] == 6          # the staff report's own crediting
+    again = uuid.uuid4().hex
+    event_dispatcher({"AMQP_URI": rpc.amqp_uri})("cpe", "cpe_report_queued", {"event_id": again, "job_id": job_id})
+
+    def handled():                                                         # the queue event again, anew: run
+        with cpe_db.get_session() as session:
+            return session.scalar(select(func.count()).select_from(CpeKit.inbox).where(
+                CpeKit.inbox.event_id == again))
+    wait_for(handled)
+    assert client.get(f"/api/province/v1/cpe-reports/{job_id}", headers=zhejiang).get_json() == status
+    assert rpc.as_caller(person).cpe.my_year(year)["public"] == 6          # a done job is left alone
     assert client.get(f"/api/province/v1/cpe-reports/{job_id}", headers=beijing).status_code == 404
 
     # another province's client: its own institution only, and the 浙江 person is a refused row
