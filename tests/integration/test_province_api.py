@@ -15,9 +15,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from nameko.standalone.events import event_dispatcher
 from sqlalchemy import func, select
 
 from ausm_common.clock import iso
+from cpe.models import KIT as CpeKit
+from cpe.models import ReportJob
 from exam.models import ImportJob
 from tests.integration import exam_helpers as h
 from tests.integration.test_exam_rpc import now, status_of, wait_for
@@ -240,4 +243,81 @@ def test_webhooks_are_signed_retried_after_a_500_logged_and_replayed(rpc, store,
 
     other = bearer(client, register_client(rpc, NATIONAL_ADMIN, "110000", ["events:subscribe"]))
     assert client.get(f"/api/province/v1/webhooks/{sub['id']}/deliveries", headers=other).status_code == 404
+    receiver.server.shutdown()
+
+
+def test_a_cpe_report_job_runs_the_staff_report_within_the_province_and_credits_changed_is_delivered(
+        rpc, store, cpe, cpe_db, gateway):
+    client = gateway.test_client()
+    year = time.gmtime().tm_year
+    data, person = h.approved_candidate(rpc, store)                        # managed by 上城区 (浙江)
+    zhejiang_client = register_client(rpc, ZHEJIANG_ADMIN, "330000", ["cpe:report", "events:subscribe"])
+    zhejiang = bearer(client, zhejiang_client)
+    beijing = bearer(client, register_client(rpc, NATIONAL_ADMIN, "110000", ["cpe:report"]))
+    ours = rpc.as_caller(ZHEJIANG_ADMIN).cpe.register_institution({"name": "杭州会计培训学校", "province_code": "330000"})
+    theirs = rpc.as_caller(NATIONAL_ADMIN).cpe.register_institution({"name": "北京会计培训学校", "province_code": "110000"})
+    receiver = Receiver()
+    receiver.fail_first = False
+    sub = client.post("/api/province/v1/webhooks", json={"url": receiver.url, "events": ["credits_changed"]},
+                      headers=zhejiang)
+    assert sub.status_code == 201, sub.get_json()
+
+    header = "证件号码,姓名,科目类型,课程名称,培训开始日期,培训结束日期,培训时长（分钟）\n"
+    body = (header + f"{data['id_number']},{data['name']},公需科目,职业道德,{year}-04-01,{year}-04-01,90\n"
+            + f"{data['id_number']},某某,专业科目,内部控制,{year}-04-02,{year}-04-02,90\n"
+            + f"{data['id_number']},{data['name']},专业科目,内部控制,{year}-04-09,{year}-04-08,90\n"
+            + f"110101199001011237,无名,专业科目,内部控制,{year}-04-01,{year}-04-01,90\n").encode()
+    key = f"cpe-{uuid.uuid4().hex}"
+    url = f"/api/province/v1/cpe-reports?institution_code={ours['code']}"
+    headers = {**zhejiang, "Content-Type": "text/csv", "Idempotency-Key": key}
+    first, retried = client.post(url, data=body, headers=headers), client.post(url, data=body, headers=headers)
+    assert first.status_code == 202 and retried.status_code == 202, first.get_json()
+    assert retried.headers.get("Idempotent-Replayed") == "true"
+    job_id = first.get_json()["job_id"]
+    assert retried.get_json()["job_id"] == job_id and first.get_json()["institution_code"] == ours["code"]
+    with cpe_db.get_session() as session:
+        assert session.scalar(select(func.count()).select_from(ReportJob).where(
+            ReportJob.client_id == zhejiang_client["client_id"])) == 1       # a retried POST, one job
+
+    status = wait_for(lambda: (lambda s: s if s["status"] == "done" else None)(
+        client.get(f"/api/province/v1/cpe-reports/{job_id}", headers=zhejiang).get_json()), timeout=30)
+    assert (status["total"], status["saved"], status["refused"]) == (4, 1, 3)
+    result = client.get(f"/api/province/v1/cpe-reports/{job_id}/result", headers=zhejiang).get_json()
+    assert [(e["line"], e["field"], e["reason"]) for e in result["errors"]] == [
+        (3, "姓名", "姓名与证件号码不一致"), (4, "培训结束日期", result["errors"][1]["reason"]),
+        (5, "证件号码", "未找到该证件号码已审核通过的信息采集")]
+    assert rpc.as_caller(person).cpe.my_year(year)["public"] == 6          # the staff report's own crediting
+    again = uuid.uuid4().hex
+    event_dispatcher({"AMQP_URI": rpc.amqp_uri})("cpe", "cpe_report_queued", {"event_id": again, "job_id": job_id})
+
+    def handled():                                                         # the queue event again, anew: run
+        with cpe_db.get_session() as session:
+            return session.scalar(select(func.count()).select_from(CpeKit.inbox).where(
+                CpeKit.inbox.event_id == again))
+    wait_for(handled)
+    assert client.get(f"/api/province/v1/cpe-reports/{job_id}", headers=zhejiang).get_json() == status
+    assert rpc.as_caller(person).cpe.my_year(year)["public"] == 6          # a done job is left alone
+    assert client.get(f"/api/province/v1/cpe-reports/{job_id}", headers=beijing).status_code == 404
+
+    # another province's client: its own institution only, and the 浙江 person is a refused row
+    line = json.dumps({"id_number": data["id_number"], "name": data["name"], "subject_type": "专业科目",
+                       "course": "财务报告", "start_date": f"{year}-05-01", "end_date": f"{year}-05-01",
+                       "minutes": 90}, ensure_ascii=False)
+    elsewhere = client.post(f"/api/province/v1/cpe-reports?institution_code={ours['code']}", data=line.encode(),
+                            headers={**beijing, "Content-Type": "application/x-ndjson"})
+    assert elsewhere.status_code == 404
+    job = client.post(f"/api/province/v1/cpe-reports?institution_code={theirs['code']}", data=line.encode(),
+                      headers={**beijing, "Content-Type": "application/x-ndjson"}).get_json()
+    wait_for(lambda: client.get(f"/api/province/v1/cpe-reports/{job['job_id']}", headers=beijing)
+             .get_json()["status"] == "done", timeout=30)
+    refused = client.get(f"/api/province/v1/cpe-reports/{job['job_id']}/result", headers=beijing).get_json()
+    assert refused["saved"] == 0 and refused["errors"] == [
+        {"line": 1, "field": "证件号码", "reason": "该人员不属于本省管辖"}]
+
+    def delivered():
+        events = [json.loads(b) for _, b in receiver.received]
+        return [e for e in events if e["data"].get("account_id") == person["id"]] or None
+    event = wait_for(delivered, timeout=30)[0]
+    assert event["event_type"] == "credits_changed" and event["data"]["department_code"] == "330102"
+    assert event["data"]["year"] == year and event["data"]["public"] == 6
     receiver.server.shutdown()

@@ -163,10 +163,9 @@ class ImportQuery(In):
     exam_id = fields.String(required=True, validate=validate.Length(max=32))
 
 
-class JobOut(Schema):
+class JobBase(Schema):
     job_id = fields.String()
     kind = fields.String()
-    exam_id = fields.String()
     status = fields.String(metadata={"description": "queued | done"})
     format = fields.String()
     total = fields.Integer(allow_none=True)
@@ -174,6 +173,10 @@ class JobOut(Schema):
     refused = fields.Integer(allow_none=True)
     created_at = fields.String()
     finished_at = fields.String(allow_none=True)
+
+
+class JobOut(JobBase):
+    exam_id = fields.String()
 
 
 class RowError(Schema):
@@ -192,31 +195,41 @@ def _format() -> str:
         return "csv"
     if kind in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines"):
         return "jsonl"
-    raise ValidationFailed("FORMAT_INVALID", "请以 text/csv 或 application/x-ndjson 提交成绩数据",
+    raise ValidationFailed("FORMAT_INVALID", "请以 text/csv 或 application/x-ndjson 提交数据",
                            {"Content-Type": "应为 text/csv 或 application/x-ndjson"})
 
 
-@blp.route("/score-imports", methods=["POST"])
-@idempotent_post
-@blp.doc(summary="提交成绩导入任务（CSV 或 JSON lines，最多 100,000 行）", security=BEARER, requestBody={
-    "required": True, "content": {
-        "text/csv": {"schema": {"type": "string"}, "example": "报名注册号,科目,成绩\n330120260001,junior_practice,78.5\n"},
-        "application/x-ndjson": {"schema": {"type": "string"},
-                                 "example": '{"enrollment_no": "330120260001", "subject": "junior_practice", "score": 78.5}\n'}}},
-    parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 255}},
-                {"in": "query", "name": "exam_id", "required": True, "schema": {"type": "string", "maxLength": 32}}])
-@blp.arguments(ImportQuery, location="query", as_kwargs=True)
-@blp.response(202, JobOut)
-def create_score_import(exam_id):
+def stored_batch(what: str) -> tuple[str, str]:
+    """A job's body (CSV or JSON lines) kept in object storage under the client's prefix: (key, format)."""
     file_format = _format()
     data = request.get_data(cache=True)
     if not data.strip():
-        raise ValidationFailed("UPLOAD_EMPTY", "请提交要导入的成绩数据", {"file": "内容为空"})
+        raise ValidationFailed("UPLOAD_EMPTY", f"请提交要{what}的数据", {"file": "内容为空"})
     if len(data) > MAX_IMPORT_BYTES:
         raise ValidationFailed("PAYLOAD_TOO_LARGE", "提交的内容过大", {"file": "不能超过16MB"})
     client = access.current_client()
     key = ObjectStore.new_key(f"incoming/client/{client['client_id']}")
     store().put(key, data, "text/csv" if file_format == "csv" else "application/x-ndjson")
+    return key, file_format
+
+
+def batch_body(csv_example: str, jsonl_example: str, query: dict) -> dict:
+    return {"security": BEARER, "requestBody": {"required": True, "content": {
+        "text/csv": {"schema": {"type": "string"}, "example": csv_example},
+        "application/x-ndjson": {"schema": {"type": "string"}, "example": jsonl_example}}},
+        "parameters": [{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 255}},
+                       {"in": "query", "required": True, "schema": {"type": "string", "maxLength": 32}, **query}]}
+
+
+@blp.route("/score-imports", methods=["POST"])
+@idempotent_post
+@blp.doc(summary="提交成绩导入任务（CSV 或 JSON lines，最多 100,000 行）", **batch_body(
+    "报名注册号,科目,成绩\n330120260001,junior_practice,78.5\n",
+    '{"enrollment_no": "330120260001", "subject": "junior_practice", "score": 78.5}\n', {"name": "exam_id"}))
+@blp.arguments(ImportQuery, location="query", as_kwargs=True)
+@blp.response(202, JobOut)
+def create_score_import(exam_id):
+    key, file_format = stored_batch("导入")
     return services.exam.create_score_import_job(exam_id, key, file_format)
 
 
@@ -232,6 +245,50 @@ def score_import(job_id):
 @blp.response(200, JobResultOut)
 def score_import_result(job_id):
     return services.exam.get_import_job(job_id, True)
+
+
+# --- CPE report jobs (机构报送) --------------------------------------------------------------------------
+
+class ReportQuery(In):
+    institution_code = fields.String(required=True, validate=validate.Length(max=32))
+
+
+class ReportJobOut(JobBase):
+    institution_code = fields.String()
+
+
+class ReportJobResultOut(ReportJobOut):
+    errors = fields.List(fields.Nested(RowError))
+
+
+@blp.route("/cpe-reports", methods=["POST"])
+@idempotent_post
+@blp.doc(summary="提交继续教育机构报送任务（CSV 或 JSON lines，最多 100,000 行）",
+         description="与管理部门“机构报送”页面同一报送操作：逐行检查，通过的行计为“机构报送”学分；"
+                     "不属于本省管辖的人员、错误与重复报送逐行列出（行号、字段、原因）。", **batch_body(
+    "证件号码,姓名,科目类型,课程名称,培训开始日期,培训结束日期,培训时长（分钟）\n"
+    "330102199001011234,张三,公需科目,职业道德,2026-04-01,2026-04-01,90\n",
+    '{"id_number": "330102199001011234", "name": "张三", "subject_type": "公需科目", "course": "职业道德", '
+    '"start_date": "2026-04-01", "end_date": "2026-04-01", "minutes": 90}\n', {"name": "institution_code"}))
+@blp.arguments(ReportQuery, location="query", as_kwargs=True)
+@blp.response(202, ReportJobOut)
+def create_cpe_report(institution_code):
+    key, file_format = stored_batch("报送")
+    return services.cpe.create_report_job(institution_code, key, file_format)
+
+
+@blp.route("/cpe-reports/<job_id>", methods=["GET"])
+@blp.doc(summary="报送任务状态", security=BEARER)
+@blp.response(200, ReportJobOut)
+def cpe_report(job_id):
+    return services.cpe.get_report_job(job_id)
+
+
+@blp.route("/cpe-reports/<job_id>/result", methods=["GET"])
+@blp.doc(summary="报送结果（逐行：被拒绝的行及字段、原因）", security=BEARER)
+@blp.response(200, ReportJobResultOut)
+def cpe_report_result(job_id):
+    return services.cpe.get_report_job(job_id, True)
 
 
 def init_app(app):

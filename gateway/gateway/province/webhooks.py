@@ -9,7 +9,8 @@ from . import access
 from .idempotency import idempotent
 
 PREFIX = "/api/province/v1"
-EVENTS = ["collection_approved", "transfer_approved", "enrollment_submitted", "enrollment_registered"]
+EVENTS = ["collection_approved", "transfer_approved", "enrollment_submitted", "enrollment_registered",
+          "credits_changed"]
 BEARER = [{"bearerAuth": []}]
 IDEMPOTENCY = [{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 255}}]
 

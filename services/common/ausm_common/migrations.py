@@ -91,3 +91,26 @@ def create_kit_tables(op):
 def drop_inbox_and_dead_letters(op):
     op.drop_table("dead_letters")
     op.drop_table("inbox")
+
+
+def create_job_table(op, name: str, subject: str):
+    """A province client's bulk job table (ausm_common.jobs.JobColumns) with its own subject column."""
+    import sqlalchemy as sa
+    op.create_table(
+        name,
+        sa.Column("id", sa.String(length=32), primary_key=True),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("client_id", sa.String(length=40), nullable=False),
+        sa.Column("region_code", sa.String(length=6), nullable=False),
+        sa.Column(subject, sa.String(length=32), nullable=False),
+        sa.Column("file_key", sa.String(length=200), nullable=False),
+        sa.Column("file_format", sa.String(length=8), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=True),
+        sa.Column("saved", sa.Integer(), nullable=True),
+        sa.Column("refused", sa.Integer(), nullable=True),
+        sa.Column("errors", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    op.create_index(f"ix_{name}_client_id", name, ["client_id"])

@@ -8,6 +8,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ausm_common.clock import utcnow
 from ausm_common.db import kit_tables
+from ausm_common.jobs import JobColumns
 
 
 class Base(DeclarativeBase):
@@ -116,3 +117,13 @@ class ReportBatch(Base):
     refused: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportJob(JobColumns, Base):
+    """A province client's CPE report (机构报送, CSV or JSON lines, up to 100,000 rows) for one of its province's
+    institutions, run in the background by the same operation staff use; its per-row report names every refused
+    row with field and reason."""
+    __tablename__ = "report_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    institution_code: Mapped[str] = mapped_column(String(32))

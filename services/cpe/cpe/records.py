@@ -122,7 +122,7 @@ def announce(session, account_id: str, year: int, person, method: str, now):
     record_event(session, Outbox, "credits_changed",
                  {"account_id": account_id, "year": year, "total": status["total"],
                   "professional": status["professional"], "public": status["public"], "met": status["met"],
-                  "method": method}, now)
+                  "method": method, "department_code": getattr(person, "department_code", None)}, now)
 
 
 def credit(session, *, account_id, year, kind, amount, method, reason, claim_key, now, application_id=None,
@@ -243,7 +243,11 @@ REPORT_COLUMNS = ("证件号码", "姓名", "科目类型", "课程名称", "培
 KINDS_BY_LABEL = {"专业科目": "professional", "公需科目": "public"}
 
 
-def parse_report(data: bytes) -> tuple[list[dict], list[dict]]:
+REPORT_KEYS = ("id_number", "name", "subject_type", "course", "start_date", "end_date", "minutes")   # JSON lines
+REPORT_MAX_ROWS = 5000          # a file staff upload; a province client's job takes up to ausm_common.jobs.MAX_ROWS
+
+
+def parse_report(data: bytes, max_rows: int = REPORT_MAX_ROWS) -> tuple[list[dict], list[dict]]:
     """Rows of the CSV (UTF-8, with or without BOM, or GBK), each with its line number; file-level errors."""
     for encoding in ("utf-8-sig", "gbk"):
         try:
@@ -268,8 +272,8 @@ def parse_report(data: bytes) -> tuple[list[dict], list[dict]]:
                 continue
             rows.append({"line": number, **{c: (values[header.index(c)].strip() if header.index(c) < len(values) else "")
                                             for c in REPORT_COLUMNS}})
-            if len(rows) > 5000:
-                return [], [{"line": 0, "field": "file", "message": "一次最多报送5000行"}]
+            if len(rows) > max_rows:
+                return [], [{"line": 0, "field": "file", "message": f"一次最多报送{max_rows}行"}]
     except csv.Error as exc:
         return [], [{"line": 0, "field": "file", "message": f"CSV格式错误：{exc}"}]
     return rows, []
@@ -282,12 +286,16 @@ def _date(text: str) -> date | None:
         return None
 
 
-def report_row(session, row: dict, people: dict, institution: Institution, today: date, now, seen: set):
-    """One row: checked, credited as 机构报送 or refused with its reason (field named)."""
+def report_row(session, row: dict, people: dict, institution: Institution, today: date, now, seen: set,
+               province: str | None = None):
+    """One row: checked, credited as 机构报送 or refused with its reason (field named). A province client
+    (`province`) reports only people its province manages."""
     id_number = row["证件号码"].upper()
     person = people.get(id_number)
     if person is None:
         return {"field": "证件号码", "message": "未找到该证件号码已审核通过的信息采集"}
+    if province and not divisions.within(person.get("department_code") or "", province):
+        return {"field": "证件号码", "message": "该人员不属于本省管辖"}
     if person["name"] != row["姓名"]:
         return {"field": "姓名", "message": "姓名与证件号码不一致"}
     kind = KINDS_BY_LABEL.get(row["科目类型"])

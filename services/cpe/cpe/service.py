@@ -8,10 +8,12 @@ from datetime import date
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 
+from ausm_common import divisions, jobs
 from ausm_common import service as kit
 from ausm_common.clock import beijing
 from ausm_common.config import file_link_secret
 from ausm_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ausm_common.outbox import record_event
 from ausm_common.service import entrypoint, handle_event, load
 from ausm_common.storage import ObjectMissing, Storage
 from ausm_common.tokens import file_link
@@ -19,7 +21,7 @@ from ausm_common.upload_policies import CPE_PROOF
 from ausm_common.uploads import check_upload
 
 from . import records, rules, schemas
-from .models import KIT, Application, Institution, Person, ReportBatch, RuleVersion
+from .models import KIT, Application, Institution, Outbox, Person, ReportBatch, ReportJob, RuleVersion
 from .rules import Problem
 
 log = logging.getLogger(__name__)
@@ -418,33 +420,86 @@ class CpeService(kit.ServiceBase):
                 raise Forbidden("OUT_OF_JURISDICTION", "该培训机构不属于本省", {"institution_code": "不属于本省"})
             name = institution.name
         rows, errors = records.parse_report(content)
-        people = {}
-        if rows:
-            ids = sorted({r["证件号码"].upper() for r in rows if r["证件号码"]})
-            people = {p["id_number"].upper(): p for p in self.services.profile.find_cpe_people(ids) if p.get("approved")}
-        now, today = self.clock.now(), self._today()
-        accepted, touched = 0, set()
+        people = self._report_people(rows)
+        now = self.clock.now()
         with self.db.get_session() as session:
             institution = session.get(Institution, institution.code)
-            for p in people.values():
-                records.upsert_person(session, p, now) if session.get(Person, p["account_id"]) is None else None
-            seen = set()
-            for row in rows:
-                with session.begin_nested():
-                    outcome = records.report_row(session, row, people, institution, today, now, seen)
-                if "account_id" in outcome:
-                    accepted += 1
-                    touched.add((outcome["account_id"], outcome["year"]))
-                else:
-                    errors.append({"line": row["line"], "id_number": row["证件号码"], **outcome})
-            for account_id, year in sorted(touched):
-                records.announce(session, account_id, year, session.get(Person, account_id), "institution", now)
+            accepted, errors = self._report_rows(session, institution, rows, errors, people, now)
             batch = ReportBatch(institution_code=institution.code, staff_id=staff["id"], accepted=accepted,
                                 refused=len(errors), errors=errors, created_at=now)
             session.add(batch)
             session.flush()
             return {"batch_id": batch.id, "institution": name, "accepted": accepted, "refused": len(errors),
-                    "errors": sorted(errors, key=lambda e: e["line"])}
+                    "errors": errors}
+
+    def _report_people(self, rows) -> dict:
+        """The approved people the rows name, by ID number (asked of profile 5,000 at a time)."""
+        ids = sorted({r["证件号码"].upper() for r in rows if r["证件号码"]})
+        people = {}
+        for start in range(0, len(ids), 5000):
+            people.update({p["id_number"].upper(): p for p in self.services.profile.find_cpe_people(
+                ids[start:start + 5000]) if p.get("approved")})
+        return people
+
+    def _report_rows(self, session, institution, rows, errors, people, now, province=None):
+        """机构报送's one operation (the staff page and province clients' jobs): each row credited whole or
+        refused with its line, field and reason; each year touched announced once (credits_changed)."""
+        today, accepted, touched, errors = self._today(), 0, set(), list(errors)
+        for p in people.values():
+            records.upsert_person(session, p, now) if session.get(Person, p["account_id"]) is None else None
+        seen = set()
+        for row in rows:
+            with session.begin_nested():
+                outcome = records.report_row(session, row, people, institution, today, now, seen, province)
+            if "account_id" in outcome:
+                accepted += 1
+                touched.add((outcome["account_id"], outcome["year"]))
+            else:
+                errors.append({"line": row["line"], "id_number": row["证件号码"], **outcome})
+        for account_id, year in sorted(touched):
+            records.announce(session, account_id, year, session.get(Person, account_id), "institution", now)
+        return accepted, sorted(errors, key=lambda e: e["line"])
+
+    # --- provinces' systems (API clients): reports as jobs ------------------------------------------------
+    @entrypoint
+    def create_report_job(self, institution_code, key, file_format="csv"):
+        """A province client's report for one of its province's institutions, queued (cpe_report_queued)."""
+        client = self.caller.client("cpe:report")
+        jobs.check_new(client, str(key), str(file_format), "请提交要报送的培训数据")
+        now = self.clock.now()
+        with self.db.get_session() as session:
+            institution = session.get(Institution, str(institution_code or "")[:32])
+            if institution is None or not divisions.within(institution.province_code, client["province_code"]):
+                raise NotFound("NOT_FOUND", "培训机构不存在", {"institution_code": "培训机构不存在或不属于本省"})
+            job = ReportJob(kind="cpe", client_id=client["client_id"], region_code=client["province_code"],
+                            institution_code=institution.code, file_key=str(key), file_format=str(file_format),
+                            status="queued", created_at=now)
+            session.add(job)
+            session.flush()
+            record_event(session, Outbox, "cpe_report_queued", {"job_id": job.id}, now)
+            return jobs.view(job, institution_code=job.institution_code)
+
+    @handle_event("cpe", "cpe_report_queued")
+    def handle_report_queued(self, session, event):
+        """Runs the report; a job that is done is left alone (the handler may run twice)."""
+        job = session.get(ReportJob, str(event.get("job_id") or ""), with_for_update=True)
+        if job is None or job.status != "queued":
+            return
+        data, early = self.storage.get(job.file_key), []
+        if job.file_format == "jsonl":
+            data, early = jobs.jsonl_to_csv(data, records.REPORT_KEYS, records.REPORT_COLUMNS)
+        rows, errors = records.parse_report(data, jobs.MAX_ROWS)
+        now = self.clock.now()
+        accepted, errors = self._report_rows(session, session.get(Institution, job.institution_code), rows, errors,
+                                             self._report_people(rows), now, province=job.region_code)
+        jobs.finish(job, accepted, errors, early, now)
+
+    @entrypoint
+    def get_report_job(self, job_id, with_result=False):
+        client = self.caller.client("cpe:report")
+        with self.db.get_session() as session:
+            job = jobs.owned(session, ReportJob, client, str(job_id))
+            return (jobs.result if with_result else jobs.view)(job, institution_code=job.institution_code)
 
     # --- events in --------------------------------------------------------------------------------------
     @handle_event("profile", "transfer_approved")

@@ -4,15 +4,12 @@ an event in the same transaction, and the exam service's own handler runs the ve
 and reason; a row is saved whole or not at all. The handler is idempotent: a job that is done is left alone."""
 from sqlalchemy import select
 
-from ausm_common.errors import NotFound
+from ausm_common import jobs as common
 from ausm_common.outbox import record_event
 
 from . import catalog, grading
 from .domain import scores as score_rules
-from .domain.problems import Refused
 from .models import ImportJob, Outbox
-
-FORMATS = ("csv", "jsonl")
 
 
 def importer(client: dict) -> dict:
@@ -22,10 +19,7 @@ def importer(client: dict) -> dict:
 
 
 def create(session, client: dict, exam_id: str, key: str, file_format: str, now) -> ImportJob:
-    if file_format not in FORMATS:
-        raise Refused("FORMAT_INVALID", "文件格式应为 csv 或 jsonl", "format", status=422)
-    if not str(key or "").startswith(f"incoming/client/{client['client_id']}/"):
-        raise Refused("UPLOAD_EMPTY", "请提交要导入的成绩数据", "file", status=422)
+    common.check_new(client, key, file_format, "请提交要导入的成绩数据")
     catalog.plan(session, exam_id)
     job = ImportJob(kind="scores", client_id=client["client_id"], region_code=client["province_code"],
                     exam_id=exam_id, file_key=key, file_format=file_format, status="queued", created_at=now)
@@ -43,36 +37,21 @@ def run(session, storage, job_id: str, now):
     early = []
     if job.file_format == "jsonl":
         data, early = score_rules.jsonl_to_csv(data)
-    client = {"client_id": job.client_id, "province_code": job.region_code, "name": job.client_id}
-    result = grading.import_file(session, importer(client), job.exam_id, job.region_code, data, now,
+    result = grading.import_file(session, importer(common.as_client(job)), job.exam_id, job.region_code, data, now,
                                  max_rows=score_rules.JOB_MAX_ROWS)
-    errors = result["errors"]
-    if job.file_format == "jsonl":     # report JSON line numbers, not the CSV's (its header is line 1)
-        errors = [{**e, "line": max(e["line"] - 1, 0)} for e in errors]
-    errors = sorted(early + errors, key=lambda e: e["line"])
-    job.saved, job.refused, job.total = result["saved"], len(errors), result["saved"] + len(errors)
-    job.errors, job.status, job.finished_at = errors, "done", now
+    common.finish(job, result["saved"], result["errors"], early, now)
 
 
 def owned(session, client: dict, job_id: str) -> ImportJob:
-    job = session.get(ImportJob, job_id)
-    if job is None or job.client_id != client["client_id"]:
-        raise NotFound("NOT_FOUND", "导入任务不存在")
-    return job
+    return common.owned(session, ImportJob, client, job_id)
 
 
 def view(job: ImportJob) -> dict:
-    return {"job_id": job.id, "kind": job.kind, "exam_id": job.exam_id, "status": job.status,
-            "format": job.file_format, "total": job.total, "saved": job.saved, "refused": job.refused,
-            "created_at": job.created_at.isoformat(),
-            "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+    return common.view(job, exam_id=job.exam_id)
 
 
 def result(job: ImportJob) -> dict:
-    if job.status != "done":
-        raise Refused("JOB_NOT_DONE", "导入任务尚未完成，请稍后再查询", "job_id", status=409)
-    return {**view(job), "errors": [{"line": e["line"], "field": e.get("field"), "reason": e.get("message")}
-                                    for e in job.errors or []]}
+    return common.result(job, exam_id=job.exam_id)
 
 
 def province_enrollments(session, client: dict, exam_id: str | None, status: str | None, page: int,

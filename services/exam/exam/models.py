@@ -14,6 +14,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ausm_common.clock import utcnow
 from ausm_common.db import kit_tables
+from ausm_common.jobs import JobColumns
 
 
 def new_id() -> str:
@@ -207,25 +208,13 @@ class AuditLog(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
-class ImportJob(Base):
+class ImportJob(JobColumns, Base):
     """A province's bulk score import (JSON lines or CSV, up to 100,000 rows), run in the background; its
     per-row report names every refused row with field and reason."""
     __tablename__ = "import_jobs"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    kind: Mapped[str] = mapped_column(String(16))                  # scores
-    client_id: Mapped[str] = mapped_column(String(40), index=True)
-    region_code: Mapped[str] = mapped_column(String(6))
     exam_id: Mapped[str] = mapped_column(String(32))
-    file_key: Mapped[str] = mapped_column(String(200))
-    file_format: Mapped[str] = mapped_column(String(8))            # csv|jsonl
-    status: Mapped[str] = mapped_column(String(16), default="queued")   # queued|done
-    total: Mapped[int | None] = mapped_column(Integer)
-    saved: Mapped[int | None] = mapped_column(Integer)
-    refused: Mapped[int | None] = mapped_column(Integer)
-    errors: Mapped[list] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 KIT = kit_tables(Base)

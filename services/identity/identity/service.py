@@ -469,6 +469,10 @@ class IdentityService(kit.ServiceBase):
     def handle_enrollment_registered(self, session, event):
         webhooks.fan_out(session, "enrollment_registered", event, self._now())
 
+    @handle_event("cpe", "credits_changed")
+    def handle_credits_changed(self, session, event):
+        webhooks.fan_out(session, "credits_changed", event, self._now())
+
     @timer(interval=1)
     def deliver_webhooks(self):
         """Due deliveries, a few at a time; rows are locked (SKIP LOCKED) so instances share the work."""

@@ -20,8 +20,10 @@ from ausm_common.errors import DomainError, not_found
 from .models import WebhookDelivery, WebhookSubscription
 
 # payment_succeeded carries no province (payment knows only a reference); exam's enrollment_registered is the paid
-# exam enrollment, with its province, and stands for it here.
-EVENTS = ("collection_approved", "transfer_approved", "enrollment_submitted", "enrollment_registered")
+# exam enrollment, with its province, and stands for it here. cpe's credits_changed carries the person's
+# management department.
+EVENTS = ("collection_approved", "transfer_approved", "enrollment_submitted", "enrollment_registered",
+          "credits_changed")
 MAX_ATTEMPTS = 8
 MAX_DELAY = timedelta(hours=1)
 TIMEOUT_SECONDS = 5
@@ -58,7 +60,8 @@ def provinces_of(event_type: str, payload: dict) -> set[str]:
     codes = {"collection_approved": [payload.get("department_code")],
              "transfer_approved": [payload.get("from_department"), payload.get("to_department")],
              "enrollment_submitted": [payload.get("province_code")],
-             "enrollment_registered": [payload.get("province_code")]}.get(event_type, [])
+             "enrollment_registered": [payload.get("province_code")],
+             "credits_changed": [payload.get("department_code")]}.get(event_type, [])
     return {divisions.province_code(c) for c in codes if c}
 
 

@@ -6,7 +6,11 @@ def test_the_province_api_has_its_own_openapi_document(client):
     paths = set(doc["paths"])
     assert {"/api/province/v1/oauth/token", "/api/province/v1/.well-known/jwks.json", "/api/province/v1/candidates",
             "/api/province/v1/score-imports", "/api/province/v1/score-imports/{job_id}/result",
-            "/api/province/v1/webhooks", "/api/province/v1/enrollments"} <= paths
+            "/api/province/v1/webhooks", "/api/province/v1/enrollments", "/api/province/v1/cpe-reports",
+            "/api/province/v1/cpe-reports/{job_id}", "/api/province/v1/cpe-reports/{job_id}/result"} <= paths
+    report = doc["paths"]["/api/province/v1/cpe-reports"]["post"]
+    assert {p["name"] for p in report["parameters"]} >= {"Idempotency-Key", "institution_code"}
+    assert set(report["requestBody"]["content"]) == {"text/csv", "application/x-ndjson"}
     assert doc["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     platform = client.get("/api/v1/openapi.json").get_json()
     assert not [p for p in platform["paths"] if p.startswith("/api/province/")]
@@ -16,6 +20,7 @@ def test_the_developer_page_shows_curl_and_python(client):
     page = client.get("/province/developers").get_data(as_text=True)
     assert "grant_type=client_credentials" in page and "import requests" in page
     assert "/api/province/v1/openapi.json" in page and "<script>" not in page
+    assert "/api/province/v1/cpe-reports" in page and "credits_changed" in page
 
 
 def test_calls_without_a_token_are_refused_with_www_authenticate(client):
@@ -27,5 +32,8 @@ def test_calls_without_a_token_are_refused_with_www_authenticate(client):
 def test_a_csv_body_is_accepted_by_the_import_route_only(client):
     answer = client.post("/api/province/v1/score-imports?exam_id=x", data=b"a,b\n", content_type="text/csv")
     assert answer.status_code == 401                           # reaches authentication, not refused as a type
+    report = client.post("/api/province/v1/cpe-reports?institution_code=x", data=b"a\n",
+                         content_type="application/x-ndjson")
+    assert report.status_code == 401
     other = client.post("/api/v1/sms-codes", data=b"a,b\n", content_type="text/csv")
     assert other.status_code == 415

@@ -28,6 +28,8 @@ def test_events_reach_the_provinces_of_their_jurisdiction():
         == {"330000", "110000"}
     assert webhooks.provinces_of("enrollment_submitted", {"province_code": "210200"}) == {"210000"}
     assert webhooks.provinces_of("enrollment_registered", {"province_code": "330000"}) == {"330000"}
+    assert webhooks.provinces_of("credits_changed", {"account_id": "a", "department_code": "330102"}) == {"330000"}
+    assert webhooks.provinces_of("credits_changed", {"account_id": "a"}) == set()
     assert webhooks.provinces_of("payment_succeeded", {"ref": "exam:x"}) == set()
 
 
@@ -43,4 +45,4 @@ def test_only_known_events_may_be_subscribed():
     assert webhooks.check_events(["enrollment_submitted", "collection_approved"]) == \
         ["collection_approved", "enrollment_submitted"]
     with pytest.raises(DomainError):
-        webhooks.check_events(["credits_changed"])
+        webhooks.check_events(["scores_published"])

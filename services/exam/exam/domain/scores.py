@@ -6,9 +6,10 @@ checks each against the enrollments (known, in the importer's jurisdiction, subj
 """
 import csv
 import io
-import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from ausm_common import jobs
 
 from .codes import SUBJECT_NAMES
 
@@ -93,25 +94,9 @@ def _row(line: int, record: dict) -> tuple[ScoreRow | None, dict | None]:
     return ScoreRow(line, number, code, score), None
 
 
-JOB_MAX_ROWS = 100_000
+JOB_MAX_ROWS = jobs.MAX_ROWS
 
 
 def jsonl_to_csv(data: bytes) -> tuple[bytes, list[dict]]:
-    """JSON lines ({"enrollment_no", "subject", "score"} per line) as the CSV `parse` reads, line numbers kept
-    (line 1 of the JSON is line 2 of the CSV, after its header); a line that is not a JSON object is an error."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["enrollment_no", "subject", "score"])
-    errors = []
-    for number, text in enumerate(_decode(data).splitlines(), start=1):
-        try:
-            record = json.loads(text) if text.strip() else None
-        except ValueError:
-            record = "bad"
-        if record is not None and not isinstance(record, dict):
-            errors.append({"line": number, "field": "line", "message": "该行不是有效的JSON对象"})
-            writer.writerow(["", "", ""])
-            continue
-        record = record or {}
-        writer.writerow(["" if record.get(k) is None else str(record.get(k)) for k in ("enrollment_no", "subject", "score")])
-    return out.getvalue().encode(), errors
+    """JSON lines ({"enrollment_no", "subject", "score"} per line) as the CSV `parse` reads, line numbers kept."""
+    return jobs.jsonl_to_csv(data, ("enrollment_no", "subject", "score"))
