@@ -173,7 +173,7 @@ def _read_json_body():
 # Routes that take their body as data of another type (the province API's bulk imports: CSV, JSON lines).
 BATCH_TYPES = ("text/csv", "application/csv", "application/x-ndjson", "application/jsonl", "application/x-jsonlines",
                "application/jsonlines")
-RAW_BODY_ROUTES = {"/api/province/v1/score-imports": BATCH_TYPES, "/api/province/v1/cpe-reports": BATCH_TYPES}
+RAW_BODY_ROUTES = {f"/api/province/v1/{name}": BATCH_TYPES for name in ("score-imports", "cpe-reports", "legacy-imports")}
 
 
 def _raw_body_allowed() -> bool:

@@ -11,7 +11,7 @@ blp = Blueprint("province_pages", __name__)
 
 SCOPE_LABELS = {"candidates:read": "读取本省人员信息（脱敏）",
                 "candidates:unmask": "读取未脱敏字段（须说明事由；本人在个人中心可见）",
-                "legacy:import": "导入原省平台数据（预留）", "enrollments:read": "读取本省考试报名",
+                "legacy:import": "导入原省平台数据", "enrollments:read": "读取本省考试报名",
                 "scores:import": "导入本省考试成绩（批量任务）", "cpe:report": "报送继续教育培训（机构报送批量任务）",
                 "events:subscribe": "订阅本省事件（Webhook）"}
 

@@ -321,12 +321,17 @@ def test_imported_record_is_locked_where_filled_and_editable_where_missing(rpc, 
     id_number = mainland_id(region="330102")
     legacy_education = {**EDUCATION, "degree_cert_no": "", "major": "会计学"}
     legacy_work = {**WORK, "credit_code": "", "phone": ""}
-    record = {"id_number": id_number, "department_code": "330102", "scope": "accountant",
+    record = {"id_number": id_number, "name": "李晓明", "department_code": "330102", "scope": "accountant",
               "basic": {"political_status": "masses", "ethnicity": "han", "address": "杭州市上城区解放路1号"},
               "education": [legacy_education], "work": [legacy_work]}
     assert app_error(rpc.as_caller(staff(rpc, db, "330102")).profile.import_legacy_records, [record]).code == "PROVINCE_ONLY"
     with pytest.raises(Forbidden):
         rpc.as_caller(staff(rpc, db, "110000")).profile.import_legacy_records([record])
+    bad = {**record, "id_number": id_number[:-1] + ("0" if id_number[-1] != "0" else "1"),
+           "education": [{**legacy_education, "end_date": "2001-01-01"}]}
+    refused = app_error(rpc.as_caller(staff(rpc, db, "330000")).profile.import_legacy_records, [record, bad])
+    assert refused.code == "LEGACY_RECORDS_INVALID"                        # all or nothing, every problem named
+    assert set(refused.errors) == {"records.1.id_number", "records.1.education.0.end_date"}, refused.errors
     assert rpc.as_caller(staff(rpc, db, "330000")).profile.import_legacy_records([record]) == {"loaded": 1, "skipped": 0}
 
     data, person = verified_person(rpc, id_number=id_number)

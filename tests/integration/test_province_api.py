@@ -321,3 +321,131 @@ def test_a_cpe_report_job_runs_the_staff_report_within_the_province_and_credits_
     assert event["event_type"] == "credits_changed" and event["data"]["department_code"] == "330102"
     assert event["data"]["year"] == year and event["data"]["public"] == 6
     receiver.server.shutdown()
+
+
+def test_a_legacy_import_job_lands_good_rows_names_bad_ones_and_the_person_finds_the_record(
+        rpc, store, profile_db, gateway):
+    """A province's old-platform records as a job (legacy:import): valid rows land, every bad row is named with its
+    field and reason, a retried POST makes one job, the queue event twice changes nothing, other provinces and
+    clients without the scope see nothing; the person who registers later finds the record in 信息采集."""
+    import random
+
+    from profiles.models import KIT as ProfileKit
+    from profiles.models import LegacyImportJob, LegacyRecord
+    from tests.integration.test_profile_rpc import verified_person
+    from tests.support.people import mainland_id
+    from tests.support.profile_data import EDUCATION, WORK
+
+    client = gateway.test_client()
+    zhejiang_client = register_client(rpc, ZHEJIANG_ADMIN, "330000", ["legacy:import"])
+    zhejiang = bearer(client, zhejiang_client)
+    beijing = bearer(client, register_client(rpc, NATIONAL_ADMIN, "110000", ["legacy:import"]))
+    no_scope = bearer(client, register_client(rpc, ZHEJIANG_ADMIN, "330000", ["candidates:read"]))
+    started_data, _ = h.approved_candidate(rpc, store)               # already collected on this platform
+    newcomer, renamed = mainland_id(region="330102"), mainland_id(region="330106")
+    taiwan = f"{random.randrange(10 ** 10):010d}"                       # the 10-digit pre-2015 permit number
+    wrong_check = newcomer[:-1] + ("0" if newcomer[-1] != "0" else "1")
+    education = {k: v for k, v in EDUCATION.items() if k != "degree_cert_no"}        # left for the person
+    work = {**WORK, "credit_code": "", "phone": ""}
+    record = {"id_number": newcomer, "name": "李晓明", "department_code": "330102", "scope": "accountant",
+              "basic": {"political_status": "masses", "ethnicity": "han", "address": "杭州市上城区解放路1号"},
+              "education": [education], "work": [work]}
+    lines = [record,                                                                  # 1 lands
+             {**record, "id_number": renamed, "name": "王五", "department_code": "110101"},     # 2 another province
+             {**record, "id_number": wrong_check},                                    # 3 check digit
+             {**record, "id_number": renamed, "name": "王五",
+              "education": [{**education, "end_date": "2007-06-30"}]},               # 4 dates
+             "not json",                                                              # 5
+             {**record, "name": "李晓明"},                                            # 6 duplicate of line 1
+             {**record, "id_number": started_data["id_number"], "name": started_data["name"]},   # 7 started here
+             {"id_type": "taiwan_permit", "id_number": taiwan, "name": "陈台生", "department_code": "330100"},  # 8
+             {**record, "id_number": renamed, "name": "王五", "department_code": "330106"}]     # 9 lands
+    body = "\n".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in lines)
+    key = f"legacy-{uuid.uuid4().hex}"
+    headers = {**zhejiang, "Content-Type": "application/x-ndjson", "Idempotency-Key": key}
+    first = client.post("/api/province/v1/legacy-imports", data=body.encode(), headers=headers)
+    retried = client.post("/api/province/v1/legacy-imports", data=body.encode(), headers=headers)
+    assert first.status_code == 202 and retried.status_code == 202, first.get_json()
+    assert retried.headers.get("Idempotent-Replayed") == "true" and retried.get_json() == first.get_json()
+    job_id = first.get_json()["job_id"]
+    with profile_db.get_session() as session:
+        assert session.scalar(select(func.count()).select_from(LegacyImportJob).where(
+            LegacyImportJob.client_id == zhejiang_client["client_id"])) == 1         # a retried POST, one job
+    status = wait_for(lambda: (lambda s: s if s["status"] == "done" else None)(
+        client.get(f"/api/province/v1/legacy-imports/{job_id}", headers=zhejiang).get_json()), timeout=30)
+    assert (status["total"], status["saved"], status["refused"]) == (9, 3, 6), status
+    result = client.get(f"/api/province/v1/legacy-imports/{job_id}/result", headers=zhejiang).get_json()
+    assert [(e["line"], e["field"]) for e in result["errors"]] == [
+        (2, "department_code"), (3, "id_number"), (4, "education.0.end_date"), (5, "line"), (6, "id_number"),
+        (7, "id_number")], result["errors"]
+    reasons = [e["reason"] for e in result["errors"]]
+    assert "不属于本省管辖" in reasons[0] and "校验位" in reasons[1] and "应晚于入学时间" in reasons[2]
+    assert "与第1行证件号码重复" in reasons[4] and "已在本平台开始信息采集" in reasons[5]
+    with profile_db.get_session() as session:
+        stored = {r.id_number: r for r in session.scalars(select(LegacyRecord).where(
+            LegacyRecord.id_number.in_([newcomer, renamed, taiwan, wrong_check, started_data["id_number"]])))}
+    assert set(stored) == {newcomer, renamed, taiwan}                # bad rows left nothing behind
+    assert stored[renamed].data["department_code"] == "330106"       # line 9, not the refused lines 2 and 4
+
+    again = uuid.uuid4().hex                                         # the queue event again: a done job stays
+    event_dispatcher({"AMQP_URI": rpc.amqp_uri})("profile", "legacy_import_queued", {"event_id": again,
+                                                                                    "job_id": job_id})
+
+    def handled():
+        with profile_db.get_session() as session:
+            return session.scalar(select(func.count()).select_from(ProfileKit.inbox).where(
+                ProfileKit.inbox.event_id == again))
+    wait_for(handled)
+    assert client.get(f"/api/province/v1/legacy-imports/{job_id}", headers=zhejiang).get_json() == status
+    assert client.get(f"/api/province/v1/legacy-imports/{job_id}", headers=beijing).status_code == 404
+    refused = client.get(f"/api/province/v1/legacy-imports/{job_id}", headers=no_scope)
+    assert refused.status_code == 403 and refused.get_json()["code"] == "SCOPE_REQUIRED"
+
+    # CSV: one person a row, headers are the JSON paths; a refused row names its column
+    header = "id_number,name,department_code,education.school,education.start_date,education.end_date,work.post.post\n"
+    other = mainland_id(region="330102")
+    csv_body = (header + f"{other},赵六,330102,浙江大学,2010-09-01,2014-06-30,cashier\n"
+                + f"{mainland_id(region='330102')},钱七,330102,浙江大学,2010-09-01,2009-06-30,\n").encode()
+    job = client.post("/api/province/v1/legacy-imports", data=csv_body,
+                      headers={**zhejiang, "Content-Type": "text/csv"}).get_json()
+    wait_for(lambda: client.get(f"/api/province/v1/legacy-imports/{job['job_id']}", headers=zhejiang)
+             .get_json()["status"] == "done", timeout=30)
+    csv_result = client.get(f"/api/province/v1/legacy-imports/{job['job_id']}/result", headers=zhejiang).get_json()
+    assert csv_result["saved"] == 1 and [(e["line"], e["field"]) for e in csv_result["errors"]] == [
+        (3, "education.end_date")]
+    bad_header = client.post("/api/province/v1/legacy-imports", data=b"id_number,name,department_code,nickname\n1,2,3\n",
+                             headers={**zhejiang, "Content-Type": "text/csv"}).get_json()
+    wait_for(lambda: client.get(f"/api/province/v1/legacy-imports/{bad_header['job_id']}", headers=zhejiang)
+             .get_json()["status"] == "done", timeout=30)
+    assert client.get(f"/api/province/v1/legacy-imports/{bad_header['job_id']}/result", headers=zhejiang) \
+        .get_json()["errors"][0]["reason"].startswith("未知列：nickname")
+
+    # the person registers later: the record is theirs when the name matches, locked where filled
+    _, person = verified_person(rpc, id_number=newcomer)
+    started = rpc.as_caller(person).profile.start_collection()
+    assert started["imported"] is True and started["education"][0]["school"] == EDUCATION["school"]
+    assert "school" in started["education"][0]["locked"] and "degree_cert_no" not in started["education"][0]["locked"]
+    _, stranger = verified_person(rpc, id_number=renamed)                # registered as 李晓明, the record says 王五
+    assert rpc.as_caller(stranger).profile.start_collection()["imported"] is False
+    again = client.post("/api/province/v1/legacy-imports", data=json.dumps(record, ensure_ascii=False).encode(),
+                        headers={**zhejiang, "Content-Type": "application/x-ndjson"}).get_json()
+    wait_for(lambda: client.get(f"/api/province/v1/legacy-imports/{again['job_id']}", headers=zhejiang)
+             .get_json()["status"] == "done", timeout=30)
+    claimed = client.get(f"/api/province/v1/legacy-imports/{again['job_id']}/result", headers=zhejiang).get_json()
+    assert claimed["saved"] == 0 and "已在本平台开始信息采集" in claimed["errors"][0]["reason"]
+
+    # a batch above the app-wide 30 MB body limit is this route's to take (128 MB), not other routes'
+    big = json.dumps({**record, "id_number": mainland_id(region="330102"),
+                      "basic": {"address": "路" * (12 * 1024 * 1024)}}, ensure_ascii=False).encode()   # 36 MB
+    assert len(big) > 30 * 1024 * 1024
+    elsewhere = client.post("/api/province/v1/cpe-reports?institution_code=x", data=big,
+                            headers={**zhejiang, "Content-Type": "application/x-ndjson"})
+    assert elsewhere.status_code == 413
+    taken = client.post("/api/province/v1/legacy-imports", data=big,
+                        headers={**zhejiang, "Content-Type": "application/x-ndjson"})
+    assert taken.status_code == 202, taken.get_json()
+    wait_for(lambda: client.get(f"/api/province/v1/legacy-imports/{taken.get_json()['job_id']}", headers=zhejiang)
+             .get_json()["status"] == "done", timeout=60)
+    assert [(e["line"], e["field"]) for e in client.get(
+        f"/api/province/v1/legacy-imports/{taken.get_json()['job_id']}/result", headers=zhejiang)
+        .get_json()["errors"]] == [(1, "basic.address")]

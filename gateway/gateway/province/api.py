@@ -3,6 +3,8 @@
 Every endpoint but the token endpoint and the key set needs a bearer token from `POST /oauth/token`; each view is
 the RPC call and nothing else: the services check province and scope from the signed caller. POSTs accept an
 `Idempotency-Key`. Each client is rate-limited on its own (429 with Retry-After; throttle.py)."""
+from functools import wraps
+
 from flask import jsonify, request
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -20,6 +22,7 @@ from .idempotency import idempotent
 
 PREFIX = "/api/province/v1"
 MAX_IMPORT_BYTES = 16 * 1024 * 1024      # 100,000 score rows are about 4 MB as CSV, 7 MB as JSON lines
+MAX_LEGACY_BYTES = 128 * 1024 * 1024     # 100,000 whole records are about 40 MB as CSV, 75 MB as JSON lines
 
 blp = Blueprint("province", __name__, url_prefix=PREFIX, description="省级系统接口（OAuth 2.0 客户端凭证）")
 auth_blp = SmorestBlueprint("province_oauth", __name__, url_prefix=PREFIX, description="令牌与公钥")
@@ -199,14 +202,26 @@ def _format() -> str:
                            {"Content-Type": "应为 text/csv 或 application/x-ndjson"})
 
 
-def stored_batch(what: str) -> tuple[str, str]:
+def accepts_bytes(max_bytes: int):
+    """A route's own body limit above the app-wide MAX_REQUEST_BYTES (set before anything reads the body)."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            request.max_content_length = max(max_bytes, request.max_content_length or 0)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+def stored_batch(what: str, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[str, str]:
     """A job's body (CSV or JSON lines) kept in object storage under the client's prefix: (key, format)."""
     file_format = _format()
     data = request.get_data(cache=True)
     if not data.strip():
         raise ValidationFailed("UPLOAD_EMPTY", f"请提交要{what}的数据", {"file": "内容为空"})
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ValidationFailed("PAYLOAD_TOO_LARGE", "提交的内容过大", {"file": "不能超过16MB"})
+    if len(data) > max_bytes:
+        raise ValidationFailed("PAYLOAD_TOO_LARGE", "提交的内容过大",
+                               {"file": f"不能超过{max_bytes // (1024 * 1024)}MB"})
     client = access.current_client()
     key = ObjectStore.new_key(f"incoming/client/{client['client_id']}")
     store().put(key, data, "text/csv" if file_format == "csv" else "application/x-ndjson")
@@ -289,6 +304,69 @@ def cpe_report(job_id):
 @blp.response(200, ReportJobResultOut)
 def cpe_report_result(job_id):
     return services.cpe.get_report_job(job_id, True)
+
+
+# --- legacy-record imports (原省平台数据) --------------------------------------------------------------------
+
+LEGACY_CSV_EXAMPLE = (
+    "id_type,id_number,name,department_code,scope,basic.political_status,basic.ethnicity,basic.address,"
+    "education.study_mode,education.school,education.start_date,education.end_date,education.education_level,"
+    "education.degree,education.major,work.start_date,work.employer,work.employer_type,work.industry,work.address,"
+    "work.post.post_level,work.post.post,work.post.start_date\n"
+    "mainland_id,330102199001011234,张三,330102,accountant,masses,han,杭州市上城区解放路1号,full_time,浙江财经大学,"
+    "2008-09-01,2012-06-30,bachelor,bachelor,会计学,2012-07-01,杭州某某有限公司,private,I,杭州市上城区1号,"
+    "general,cashier,2012-07-01\n")
+LEGACY_JSONL_EXAMPLE = (
+    '{"id_type": "mainland_id", "id_number": "330102199001011234", "name": "张三", "department_code": "330102", '
+    '"scope": "accountant", "basic": {"political_status": "masses", "ethnicity": "han", "address": "杭州市上城区解放路1号"}, '
+    '"education": [{"study_mode": "full_time", "school": "浙江财经大学", "start_date": "2008-09-01", '
+    '"end_date": "2012-06-30", "education_level": "bachelor", "degree": "bachelor", "major": "会计学"}], '
+    '"work": [{"start_date": "2012-07-01", "employer": "杭州某某有限公司", "employer_type": "private", "industry": "I", '
+    '"address": "杭州市上城区1号", "has_accounting_work": true, '
+    '"posts": [{"post_level": "general", "post": "cashier", "start_date": "2012-07-01"}]}]}\n')
+
+
+class LegacyJobOut(JobBase):
+    pass
+
+
+class LegacyJobResultOut(LegacyJobOut):
+    errors = fields.List(fields.Nested(RowError))
+
+
+def _legacy_body() -> dict:
+    body = batch_body(LEGACY_CSV_EXAMPLE, LEGACY_JSONL_EXAMPLE, {"name": "unused"})
+    body["parameters"] = body["parameters"][:1]          # the Idempotency-Key header; no query parameter
+    return body
+
+
+@blp.route("/legacy-imports", methods=["POST"])
+@accepts_bytes(MAX_LEGACY_BYTES)
+@idempotent_post
+@blp.doc(summary="提交原省平台数据导入任务（CSV 或 JSON lines，最多 100,000 条）",
+         description="本省原平台已审核通过的人员信息（基本信息、教育经历、工作经历），本人开始信息采集时带入并锁定已填内容，"
+                     "缺少的由本人补填。逐行检查：已填内容须符合信息采集的规则（未填的不算错误），会计管理部门须属本省；"
+                     "本人已在本平台开始采集、已被领取或由其他省份导入的记录不再导入。CSV 每行一人、至多一段教育经历和"
+                     "一段工作经历（含一条会计工作经历），表头为字段路径（见示例）；JSON lines 每行一条完整记录，可含多段。"
+                     "同一证件号码再次导入（尚未被领取时）以新记录为准。", **_legacy_body())
+@blp.response(202, LegacyJobOut)
+def create_legacy_import():
+    key, file_format = stored_batch("导入", MAX_LEGACY_BYTES)
+    return services.profile.create_legacy_import_job(key, file_format)
+
+
+@blp.route("/legacy-imports/<job_id>", methods=["GET"])
+@blp.doc(summary="原省平台数据导入任务状态", security=BEARER)
+@blp.response(200, LegacyJobOut)
+def legacy_import(job_id):
+    return services.profile.get_legacy_import_job(job_id)
+
+
+@blp.route("/legacy-imports/<job_id>/result", methods=["GET"])
+@blp.doc(summary="原省平台数据导入结果（逐行：被拒绝的行及字段、原因）", security=BEARER)
+@blp.response(200, LegacyJobResultOut)
+def legacy_import_result(job_id):
+    return services.profile.get_legacy_import_job(job_id, True)
 
 
 def init_app(app):

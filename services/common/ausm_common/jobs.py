@@ -81,9 +81,10 @@ def jsonl_to_csv(data: bytes, keys: tuple, header: tuple | None = None) -> tuple
     return out.getvalue().encode(), errors
 
 
-def finish(job, saved: int, errors: list[dict], early: list[dict], now) -> None:
-    """The job done with its per-row report (JSON lines numbered as sent, not as the CSV with its header)."""
-    if job.file_format == "jsonl":
+def finish(job, saved: int, errors: list[dict], early: list[dict], now, lines_as_sent: bool = False) -> None:
+    """The job done with its per-row report (JSON lines numbered as sent, not as the CSV with its header, unless
+    the operation read the JSON lines itself: `lines_as_sent`)."""
+    if job.file_format == "jsonl" and not lines_as_sent:
         errors = [{**e, "line": max(e["line"] - 1, 0)} for e in errors]
     errors = sorted(early + errors, key=lambda e: e["line"])
     job.saved, job.refused, job.total = saved, len(errors), saved + len(errors)

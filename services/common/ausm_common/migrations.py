@@ -93,8 +93,8 @@ def drop_inbox_and_dead_letters(op):
     op.drop_table("inbox")
 
 
-def create_job_table(op, name: str, subject: str):
-    """A province client's bulk job table (ausm_common.jobs.JobColumns) with its own subject column."""
+def create_job_table(op, name: str, subject: str | None = None):
+    """A province client's bulk job table (ausm_common.jobs.JobColumns) with its own subject column, if any."""
     import sqlalchemy as sa
     op.create_table(
         name,
@@ -102,7 +102,7 @@ def create_job_table(op, name: str, subject: str):
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("client_id", sa.String(length=40), nullable=False),
         sa.Column("region_code", sa.String(length=6), nullable=False),
-        sa.Column(subject, sa.String(length=32), nullable=False),
+        *([sa.Column(subject, sa.String(length=32), nullable=False)] if subject else []),
         sa.Column("file_key", sa.String(length=200), nullable=False),
         sa.Column("file_format", sa.String(length=8), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ausm_common.clock import utcnow
 from ausm_common.db import kit_tables
+from ausm_common.jobs import JobColumns
 
 
 def new_id() -> str:
@@ -168,6 +169,14 @@ class LegacyRecord(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)      # basic, education, work, department_code
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LegacyImportJob(JobColumns, Base):
+    """A province client's batch of old-platform records (CSV or JSON lines, up to 100,000), run in the background
+    by the same rules staff imports use; its per-row report names every refused row with field and reason."""
+    __tablename__ = "legacy_import_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
 
 
 class Question(Base):

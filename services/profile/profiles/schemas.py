@@ -152,7 +152,9 @@ class SubmitIn(In):
 
 
 class LegacyRecordIn(In):
+    id_type = text(CHOICE)
     id_number = text(32, required=True)
+    name = text(100)
     department_code = text(CHOICE, required=True)
     scope = text(CHOICE)
     basic = Nested(BasicIn, load_default=dict)
@@ -162,6 +164,16 @@ class LegacyRecordIn(In):
 
 class LegacyIn(In):
     records = many(Nested(LegacyRecordIn), 1000, required=True)
+
+
+class LegacyJobIn(In):
+    key = Str(required=True, validate=validate.Length(max=200))
+    file_format = Str(load_default="csv", validate=validate.Length(max=8))
+
+
+class JobIdIn(In):
+    job_id = Str(required=True, validate=validate.Length(max=64))
+    with_result = Bool(load_default=False)
 
 
 # --- review -------------------------------------------------------------------------------------

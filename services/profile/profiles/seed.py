@@ -19,7 +19,7 @@ from .models import LegacyRecord  # noqa: E402
 # The old Zhejiang platform's record of the verified demo person (identity's DEMO_VERIFIED): what it
 # holds is locked in the collection, the missing certificate number and credit code are left to fill.
 DEMO_LEGACY = {
-    "id_number": "330102198808080017", "department_code": "330102", "scope": "accountant",
+    "id_number": "330102198808080017", "name": "李会计", "department_code": "330102", "scope": "accountant",
     "basic": {"political_status": "masses", "ethnicity": "han", "address": "浙江省杭州市上城区解放路100号"},
     "education": [{"study_mode": "full_time", "school": "浙江财经大学", "start_date": "2006-09-01",
                    "end_date": "2010-06-30", "education_level": "bachelor", "degree": "bachelor", "major": "会计学",
@@ -37,7 +37,8 @@ def ensure_demo_legacy(session) -> bool:
         return False
     from .legacy import load
     national = {"kind": "staff", "department_code": "000000", "roles": ["reviewer"]}
-    load(session, national, [DEMO_LEGACY], utcnow())
+    now = utcnow()
+    load(session, national, [DEMO_LEGACY], now.date(), now)
     return True
 
 

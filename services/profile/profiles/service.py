@@ -6,6 +6,7 @@ from ausm_common.clock import beijing
 from ausm_common.config import file_link_secret
 from ausm_common.errors import NotFound, ValidationFailed
 from ausm_common.outbox import record_event
+from ausm_common import jobs
 from ausm_common import service as kit
 from ausm_common.service import entrypoint, handle_event, load
 from ausm_common.storage import Storage
@@ -16,7 +17,7 @@ from . import (changes, data_reads, departments, domain, field_checks, legacy, q
 from . import collection as coll
 from . import province
 from .adapters import build_degree_checker, build_employer_directory, build_qualification_library
-from .models import KIT, ChangeRequest, Collection, Outbox, Qualification, Transfer
+from .models import KIT, ChangeRequest, Collection, LegacyImportJob, Outbox, Qualification, Transfer
 
 
 class Providers(DependencyProvider):
@@ -199,10 +200,47 @@ class ProfileService(kit.ServiceBase):
 
     @entrypoint
     def import_legacy_records(self, records):
-        """Province staff (or a province's system) load records approved on the old provincial platform."""
+        """Province staff load records approved on the old provincial platform (up to 1,000, all or nothing)."""
         records = load(schemas.LegacyIn(), {"records": records})["records"]
         with self.db.get_session() as session:
-            return legacy.load(session, self.caller.user, legacy.check_records(records), self._now())
+            return legacy.load(session, self.caller.user, legacy.check_records(records), self._today(), self._now())
+
+    # --- provinces' systems (API clients): legacy imports as jobs ------------------------------------------
+    @entrypoint
+    def create_legacy_import_job(self, key, file_format="csv"):
+        """A province client's batch of old-platform records (scope legacy:import), queued (legacy_import_queued)."""
+        client = self.caller.client("legacy:import")
+        data = load(schemas.LegacyJobIn(), {"key": key, "file_format": file_format})
+        key, file_format = data["key"], data["file_format"]
+        jobs.check_new(client, key, file_format, "请提交要导入的原省平台数据")
+        now = self._now()
+        with self.db.get_session() as session:
+            job = LegacyImportJob(kind="legacy", client_id=client["client_id"], region_code=client["province_code"],
+                                  file_key=key, file_format=file_format, status="queued", created_at=now)
+            session.add(job)
+            session.flush()
+            record_event(session, Outbox, "legacy_import_queued", {"job_id": job.id}, now)
+            return jobs.view(job)
+
+    @handle_event("profile", "legacy_import_queued")
+    def handle_legacy_import_queued(self, session, event):
+        """Runs the import; a job that is done is left alone (the handler may run twice)."""
+        job = session.get(LegacyImportJob, str(event.get("job_id") or ""), with_for_update=True)
+        if job is None or job.status != "queued":
+            return
+        rows, early = legacy.parse_batch(self.storage.get(job.file_key), job.file_format, jobs.MAX_ROWS)
+        now = self._now()
+        saved, errors = legacy.import_rows(session, job.region_code, rows, self._today(), now,
+                                           csv_paths=job.file_format == "csv")
+        jobs.finish(job, saved, errors, early, now, lines_as_sent=True)
+
+    @entrypoint
+    def get_legacy_import_job(self, job_id, with_result=False):
+        client = self.caller.client("legacy:import")
+        data = load(schemas.JobIdIn(), {"job_id": job_id, "with_result": with_result})
+        with self.db.get_session() as session:
+            job = jobs.owned(session, LegacyImportJob, client, data["job_id"])
+            return (jobs.result if data["with_result"] else jobs.view)(job)
 
     # --- review ----------------------------------------------------------------------
     @entrypoint
