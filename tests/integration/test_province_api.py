@@ -18,8 +18,10 @@ import pytest
 from nameko.standalone.events import event_dispatcher
 from sqlalchemy import func, select
 
+from ausm_common import jobs as common_jobs
 from ausm_common.clock import iso
 from cpe.models import KIT as CpeKit
+from exam.models import KIT as ExamKit
 from cpe.models import ReportJob
 from exam.models import ImportJob
 from tests.integration import exam_helpers as h
@@ -184,6 +186,40 @@ def test_a_score_batch_with_bad_rows_gives_an_exact_per_row_report_and_duplicate
     assert "101" in result["errors"][0]["reason"]
     assert [s["score"] for s in rpc.as_caller(person).exam.get_enrollment(view["id"])["scores"]] == [61.5, 75.0]
     assert client.get(f"/api/province/v1/score-imports/{job_id}", headers=zhejiang).status_code == 404
+
+    again = uuid.uuid4().hex                                               # the handler runs again, anew
+    event_dispatcher({"AMQP_URI": rpc.amqp_uri})("exam", "score_import_queued", {"event_id": again, "job_id": job_id})
+    wait_for(lambda: inbox_has(exam_db, again))
+    assert client.get(f"/api/province/v1/score-imports/{job_id}", headers=beijing).get_json() == status
+    assert client.get(f"/api/province/v1/score-imports/{job_id}/result", headers=beijing).get_json() == result
+    assert [s["score"] for s in rpc.as_caller(person).exam.get_enrollment(view["id"])["scores"]] == [61.5, 75.0]
+    assert [e["status"] for e in finished(exam_db, job_id)] == ["done"]      # one result, announced once
+
+
+def inbox_has(exam_db, event_id) -> int:
+    with exam_db.get_session() as session:
+        return session.scalar(select(func.count()).select_from(ExamKit.inbox).where(
+            ExamKit.inbox.event_id == event_id))
+
+
+def finished(exam_db, job_id) -> list[dict]:
+    """The job_finished events exam recorded (its outbox) for one job."""
+    with exam_db.get_session() as session:
+        rows = session.scalars(select(ExamKit.outbox).where(ExamKit.outbox.event_type == "job_finished"))
+        return [r.payload for r in rows if r.payload.get("job_id") == job_id]
+
+
+class Forgetful:
+    """The gateway's object store losing every body it is given (a job whose body is missing when it runs)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def put(self, *args, **kwargs):
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
 
 
 class Receiver:
@@ -449,3 +485,90 @@ def test_a_legacy_import_job_lands_good_rows_names_bad_ones_and_the_person_finds
     assert [(e["line"], e["field"]) for e in client.get(
         f"/api/province/v1/legacy-imports/{taken.get_json()['job_id']}/result", headers=zhejiang)
         .get_json()["errors"]] == [(1, "basic.address")]
+
+
+def test_a_score_import_whose_body_is_missing_fails_with_its_reason_and_only_its_client_is_told(
+        rpc, store, exam_db, gateway):
+    client = gateway.test_client()
+    exam_id = h.plans(exam_db)["junior"]
+    ours, others = Receiver(), Receiver()
+    ours.fail_first = others.fail_first = False
+    owner = bearer(client, register_client(rpc, ZHEJIANG_ADMIN, "330000", ["scores:import", "events:subscribe"]))
+    neighbour = bearer(client, register_client(rpc, ZHEJIANG_ADMIN, "330000", ["scores:import", "events:subscribe"]))
+    subs = [client.post("/api/province/v1/webhooks", json={"url": r.url, "events": ["job_finished"]}, headers=hd)
+            for r, hd in ((ours, owner), (others, neighbour))]
+    assert [s.status_code for s in subs] == [201, 201], subs[0].get_json()
+    secret, neighbour_sub = subs[0].get_json()["secret"], subs[1].get_json()["id"]
+
+    gateway.extensions["object_store"] = Forgetful(store)
+    try:
+        answer = client.post(f"/api/province/v1/score-imports?exam_id={exam_id}", data=b"x,y,z\n",
+                             headers={**owner, "Content-Type": "text/csv"})
+    finally:
+        gateway.extensions["object_store"] = store
+    assert answer.status_code == 202, answer.get_json()
+    job_id = answer.get_json()["job_id"]
+
+    status = wait_for(lambda: (lambda s: s if s["status"] != "queued" else None)(
+        client.get(f"/api/province/v1/score-imports/{job_id}", headers=owner).get_json()), timeout=30)
+    assert (status["status"], status["failure"]) == ("failed", common_jobs.BODY_MISSING)
+    assert status["finished_at"] and status["saved"] is None
+    refused = client.get(f"/api/province/v1/score-imports/{job_id}/result", headers=owner)
+    assert refused.status_code == 409 and refused.get_json()["code"] == "JOB_FAILED"
+    assert refused.get_json()["failure"] == common_jobs.BODY_MISSING and "不存在" in refused.get_json()["message"]
+
+    wait_for(lambda: ours.received, timeout=30)                           # told when done: signed, its own job
+    headers, body = ours.received[0]
+    expected = hmac.new(secret.encode(), f"{headers['X-Ausm-Timestamp']}.".encode() + body, hashlib.sha256)
+    assert headers["X-Ausm-Signature"] == "v1=" + expected.hexdigest() and headers["X-Ausm-Event"] == "job_finished"
+    event = json.loads(body)
+    assert event["event_type"] == "job_finished" and event["data"]["job_id"] == job_id
+    assert (event["data"]["kind"], event["data"]["status"], event["data"]["exam_id"]) == ("scores", "failed", exam_id)
+    assert event["data"]["failure"] == common_jobs.BODY_MISSING and event["data"]["province_code"] == "330000"
+    # the other client of the same province was not told (one fan-out, one transaction: nothing more to come)
+    assert client.get(f"/api/province/v1/webhooks/{neighbour_sub}/deliveries", headers=neighbour).get_json() == []
+    assert others.received == []
+
+    again = uuid.uuid4().hex                                               # the handler again: still failed, once
+    with exam_db.get_session() as session:
+        store.put(session.get(ImportJob, job_id).file_key, b"x,y,z\n")          # even with its body back
+    event_dispatcher({"AMQP_URI": rpc.amqp_uri})("exam", "score_import_queued", {"event_id": again, "job_id": job_id})
+    wait_for(lambda: inbox_has(exam_db, again))
+    assert client.get(f"/api/province/v1/score-imports/{job_id}", headers=owner).get_json() == status
+    assert [e["status"] for e in finished(exam_db, job_id)] == ["failed"]
+    ours.server.shutdown()
+    others.server.shutdown()
+
+
+def test_a_score_import_the_kit_gives_up_on_ends_failed(rpc, store, exam, exam_db, gateway, monkeypatch):
+    """A handler that keeps failing (a bug): retried, parked as a dead letter, and the job failed, not queued
+    forever."""
+    from exam import grading
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the import")
+
+    client = gateway.test_client()
+    exam_id = h.plans(exam_db)["junior"]
+    headers = bearer(client, register_client(rpc, ZHEJIANG_ADMIN, "330000", ["scores:import"]))
+    monkeypatch.setattr(grading, "import_file", broken)
+    monkeypatch.setitem(exam.config, "EVENT_MAX_ATTEMPTS", 2)
+    answer = client.post(f"/api/province/v1/score-imports?exam_id={exam_id}", data=b"x,y,z\n",
+                         headers={**headers, "Content-Type": "text/csv"})
+    job_id = answer.get_json()["job_id"]
+    status = wait_for(lambda: (lambda s: s if s["status"] != "queued" else None)(
+        client.get(f"/api/province/v1/score-imports/{job_id}", headers=headers).get_json()), timeout=30)
+    assert status["status"] == "failed" and "停止重试" in status["failure"] and "a bug" not in status["failure"]
+    with exam_db.get_session() as session:
+        letter = session.scalars(select(ExamKit.dead_letter).where(
+            ExamKit.dead_letter.consumer == "handle_score_import_queued")).all()
+    parked = [d for d in letter if d.payload.get("job_id") == job_id]
+    try:
+        assert len(parked) == 1 and parked[0].status == "parked" and parked[0].event_id in status["failure"]
+        assert client.get(f"/api/province/v1/score-imports/{job_id}/result", headers=headers).get_json()["code"] \
+            == "JOB_FAILED"
+        assert [e["status"] for e in finished(exam_db, job_id)] == ["failed"]
+    finally:                                       # other tests expect exam to have no dead letters
+        with exam_db.get_session() as session:
+            for row in parked:
+                session.delete(session.get(ExamKit.dead_letter, row.id))

@@ -166,14 +166,19 @@ class ImportQuery(In):
     exam_id = fields.String(required=True, validate=validate.Length(max=32))
 
 
+RESULT_DOC = ("任务完成（done）后返回逐行结果；尚未完成为 409 JOB_NOT_DONE；任务失败（failed）为 409 JOB_FAILED，"
+              "message 与 failure 给出原因。任务结束时亦可通过订阅 job_finished 事件获知，无需轮询。")
+
+
 class JobBase(Schema):
     job_id = fields.String()
     kind = fields.String()
-    status = fields.String(metadata={"description": "queued | done"})
+    status = fields.String(metadata={"description": "queued | done | failed（failed 时原因见 failure，需重新提交）"})
     format = fields.String()
     total = fields.Integer(allow_none=True)
     saved = fields.Integer(allow_none=True)
     refused = fields.Integer(allow_none=True)
+    failure = fields.String(allow_none=True, metadata={"description": "任务失败的原因（仅 status 为 failed 时）"})
     created_at = fields.String()
     finished_at = fields.String(allow_none=True)
 
@@ -256,7 +261,8 @@ def score_import(job_id):
 
 
 @blp.route("/score-imports/<job_id>/result", methods=["GET"])
-@blp.doc(summary="导入结果（逐行：被拒绝的行及字段、原因）", security=BEARER)
+@blp.doc(summary="导入结果（逐行：被拒绝的行及字段、原因）", security=BEARER, description=RESULT_DOC)
+@blp.alt_response(409, schema=ErrorOut, description="JOB_NOT_DONE | JOB_FAILED（failure 为原因）")
 @blp.response(200, JobResultOut)
 def score_import_result(job_id):
     return services.exam.get_import_job(job_id, True)
@@ -300,7 +306,8 @@ def cpe_report(job_id):
 
 
 @blp.route("/cpe-reports/<job_id>/result", methods=["GET"])
-@blp.doc(summary="报送结果（逐行：被拒绝的行及字段、原因）", security=BEARER)
+@blp.doc(summary="报送结果（逐行：被拒绝的行及字段、原因）", security=BEARER, description=RESULT_DOC)
+@blp.alt_response(409, schema=ErrorOut, description="JOB_NOT_DONE | JOB_FAILED（failure 为原因）")
 @blp.response(200, ReportJobResultOut)
 def cpe_report_result(job_id):
     return services.cpe.get_report_job(job_id, True)
@@ -363,7 +370,8 @@ def legacy_import(job_id):
 
 
 @blp.route("/legacy-imports/<job_id>/result", methods=["GET"])
-@blp.doc(summary="原省平台数据导入结果（逐行：被拒绝的行及字段、原因）", security=BEARER)
+@blp.doc(summary="原省平台数据导入结果（逐行：被拒绝的行及字段、原因）", security=BEARER, description=RESULT_DOC)
+@blp.alt_response(409, schema=ErrorOut, description="JOB_NOT_DONE | JOB_FAILED（failure 为原因）")
 @blp.response(200, LegacyJobResultOut)
 def legacy_import_result(job_id):
     return services.profile.get_legacy_import_job(job_id, True)

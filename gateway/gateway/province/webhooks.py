@@ -1,6 +1,7 @@
 """Event subscriptions of a province (scope events:subscribe): a webhook URL receives the events of its
-province, signed with the subscription's secret (HMAC-SHA256 over `<timestamp>.<body>`), retried with backoff;
-the delivery log is readable and any delivery can be sent again."""
+province, and `job_finished` of the client's own jobs only, signed with the subscription's secret (HMAC-SHA256
+over `<timestamp>.<body>`), retried with backoff; the delivery log is readable and any delivery can be sent
+again."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..api import Blueprint
@@ -10,7 +11,12 @@ from .idempotency import idempotent
 
 PREFIX = "/api/province/v1"
 EVENTS = ["collection_approved", "transfer_approved", "enrollment_submitted", "enrollment_registered",
-          "credits_changed"]
+          "credits_changed", "job_finished"]
+EVENTS_DOC = ("可订阅：collection_approved、transfer_approved、enrollment_submitted、enrollment_registered、"
+              "credits_changed（本省的事件）与 job_finished（本客户端提交的任务结束时，仅发给该客户端的订阅）。"
+              "job_finished 的 data：job_id、kind（scores 成绩导入 | cpe 机构报送）、status（done | failed）、client_id、"
+              "province_code、counts {total, saved, refused}、failure（失败原因）、finished_at，以及任务的对象"
+              "（exam_id 或 institution_code）。")
 BEARER = [{"bearerAuth": []}]
 IDEMPOTENCY = [{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 255}}]
 
@@ -33,7 +39,7 @@ class SubscriptionIn(Schema):
         unknown = EXCLUDE
     url = fields.String(required=True, validate=validate.Length(min=8, max=500))
     events = fields.List(fields.String(validate=validate.OneOf(EVENTS)), required=True,
-                         validate=validate.Length(min=1))
+                         validate=validate.Length(min=1), metadata={"description": EVENTS_DOC})
 
 
 class SubscriptionOut(Schema):
@@ -66,7 +72,8 @@ def idempotent_post(view):
 
 @blp.route("/webhooks", methods=["POST"])
 @idempotent_post
-@blp.doc(summary="订阅本省事件", security=BEARER, parameters=IDEMPOTENCY)
+@blp.doc(summary="订阅本省事件及本客户端任务的结束（job_finished）", description=EVENTS_DOC, security=BEARER,
+         parameters=IDEMPOTENCY)
 @blp.arguments(SubscriptionIn)
 @blp.response(201, SubscriptionOut)
 def subscribe(data):

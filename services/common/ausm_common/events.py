@@ -6,8 +6,10 @@ finds its id and does nothing, and a consumer killed before commit leaves nothin
 
 A handler that raises has its transaction rolled back and the event recorded in `dead_letters` with status
 `retrying`; the service's retry timer runs it again with exponential backoff. After `max_attempts` the event is
-`parked`: visible to ops (`ops_dead_letters`) with its last error, and replayable (`ops_replay_dead_letter`). The
-broker message is acknowledged only once the event is applied, skipped as a duplicate or recorded for retry; if even
+`parked`: visible to ops (`ops_dead_letters`) with its last error, and replayable (`ops_replay_dead_letter`). A
+handler may name an `on_parked` hook: it runs in the transaction that parks the event (in a savepoint: a failing
+hook is logged and the event parked all the same), so whatever the event was waited on for (a province's job) can
+be marked as given up rather than pending forever. The broker message is acknowledged only once the event is applied, skipped as a duplicate or recorded for retry; if even
 that record cannot be written (database down) the message goes back to the broker after a pause.
 """
 import hashlib
@@ -100,9 +102,23 @@ def _error_text(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
 
 
+def _parked(session, hook, consumer: str, payload: dict, error: str) -> None:
+    """Run `hook(session, payload, error)` for an event just parked, in a savepoint: its failure is logged and
+    undone, never a reason not to park."""
+    if hook is None:
+        return
+    try:
+        with session.begin_nested():
+            hook(session, payload, error)
+    except Exception:
+        log.exception("the on_parked hook of %s failed for event %s", consumer, event_id_of(payload))
+
+
 def record_failure(factory, dead_letter, consumer: str, source: str, event_type: str, payload: dict,
-                   exc: BaseException, max_attempts: int = MAX_ATTEMPTS, base_delay: float = BASE_DELAY):
-    """Count one failed attempt: schedule the next with backoff, or park the event after `max_attempts`."""
+                   exc: BaseException, max_attempts: int = MAX_ATTEMPTS, base_delay: float = BASE_DELAY,
+                   on_parked=None):
+    """Count one failed attempt: schedule the next with backoff, or park the event after `max_attempts` (and run
+    `on_parked(session, payload, error)` in the same transaction)."""
     event_id, now = event_id_of(payload), utcnow()
     with factory.get_session() as session:
         row = session.scalars(select(dead_letter).where(dead_letter.consumer == consumer,
@@ -119,6 +135,7 @@ def record_failure(factory, dead_letter, consumer: str, source: str, event_type:
             row.status, row.next_attempt_at = "parked", None
             log.error("event %s parked for %s after %d attempts: %s", event_id, consumer, row.attempts,
                       row.last_error)
+            _parked(session, on_parked, consumer, payload, row.last_error)
         else:
             row.status, row.next_attempt_at = "retrying", now + backoff(row.attempts, base_delay)
             log.warning("event %s failed in %s (attempt %d), retry at %s: %s", event_id, consumer, row.attempts,
@@ -134,9 +151,9 @@ def due(factory, dead_letter, limit: int = 20) -> list[int]:
 
 
 def retry_one(factory, inbox, dead_letter, row_id: int, handlers: dict, max_attempts: int = MAX_ATTEMPTS,
-              base_delay: float = BASE_DELAY) -> str | None:
+              base_delay: float = BASE_DELAY, parked_hooks: dict | None = None) -> str | None:
     """Run one due dead letter again. The row stays locked while its handler runs, so two instances never both
-    retry it. Returns the row's new status."""
+    retry it. Returns the row's new status; a row parked now runs its consumer's hook in `parked_hooks`."""
     with factory.get_session() as session:
         query = select(dead_letter).where(dead_letter.id == row_id, dead_letter.status == "retrying")
         if session.bind.dialect.name == "postgresql":
@@ -157,6 +174,8 @@ def retry_one(factory, inbox, dead_letter, row_id: int, handlers: dict, max_atte
                 row.status, row.next_attempt_at = "parked", None
                 log.error("event %s parked for %s after %d attempts: %s", row.event_id, row.consumer,
                           row.attempts, row.last_error)
+                _parked(session, (parked_hooks or {}).get(row.consumer), row.consumer, row.payload,
+                        row.last_error)
             else:
                 row.next_attempt_at = utcnow() + backoff(row.attempts, base_delay)
             return row.status

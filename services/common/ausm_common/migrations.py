@@ -94,7 +94,8 @@ def drop_inbox_and_dead_letters(op):
 
 
 def create_job_table(op, name: str, subject: str | None = None):
-    """A province client's bulk job table (ausm_common.jobs.JobColumns) with its own subject column, if any."""
+    """A province client's bulk job table (ausm_common.jobs.JobColumns) with its own subject column, if any (and
+    `failure`, the reason of a failed job)."""
     import sqlalchemy as sa
     op.create_table(
         name,
@@ -106,6 +107,7 @@ def create_job_table(op, name: str, subject: str | None = None):
         sa.Column("file_key", sa.String(length=200), nullable=False),
         sa.Column("file_format", sa.String(length=8), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("failure", sa.String(length=500), nullable=True),
         sa.Column("total", sa.Integer(), nullable=True),
         sa.Column("saved", sa.Integer(), nullable=True),
         sa.Column("refused", sa.Integer(), nullable=True),
@@ -114,3 +116,14 @@ def create_job_table(op, name: str, subject: str | None = None):
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_index(f"ix_{name}_client_id", name, ["client_id"])
+
+
+def add_job_failure(op, name: str):
+    """`failure` on a job table made before jobs could fail (one made since has it from create_job_table)."""
+    import sqlalchemy as sa
+    if "failure" not in {c["name"] for c in sa.inspect(op.get_bind()).get_columns(name)}:
+        op.add_column(name, sa.Column("failure", sa.String(length=500), nullable=True))
+
+
+def drop_job_failure(op, name: str):
+    op.drop_column(name, "failure")

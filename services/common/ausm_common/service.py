@@ -108,14 +108,16 @@ def sandbox_only(fn):
     return wrapper
 
 
-def handle_event(source: str, event_type: str):
+def handle_event(source: str, event_type: str, on_parked=None):
     """An event handler `fn(self, session, event)` applied at most once per event, inside the transaction that
-    records it in the inbox; failures are retried with backoff and parked after the last attempt."""
+    records it in the inbox; failures are retried with backoff and parked after the last attempt. `on_parked(self,
+    session, event, error)` runs in the transaction that parks it (e.g. `jobs.when_parked(Model)` fails the job
+    the event was queuing)."""
     def decorate(fn):
         def entry(self, payload):
-            self._consume_event(fn.__name__, source, event_type, payload, fn)
+            self._consume_event(fn.__name__, source, event_type, payload, fn, on_parked)
         entry.__name__, entry.__qualname__, entry.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
-        entry.ausm_event = (source, event_type, fn)
+        entry.ausm_event = (source, event_type, fn, on_parked)
         return event_handler(source, event_type, requeue_on_error=True)(entry)
     return decorate
 
@@ -198,7 +200,18 @@ class ServiceBase:
                     fn(self, session, payload)))
         return handlers
 
-    def _consume_event(self, consumer, source, event_type, payload, fn):
+    def _parked_hooks(self) -> dict:
+        hooks = {}
+        for attr in dir(type(self)):
+            marker = getattr(getattr(type(self), attr, None), "ausm_event", None)
+            if marker and len(marker) > 3 and marker[3] is not None:
+                hooks[attr] = (lambda session, payload, error, hook=marker[3]: hook(self, session, payload, error))
+        return hooks
+
+    def _on_parked(self, hook):
+        return None if hook is None else (lambda session, payload, error: hook(self, session, payload, error))
+
+    def _consume_event(self, consumer, source, event_type, payload, fn, on_parked=None):
         started = time.perf_counter()
         try:
             applied = events.apply_once(self.db, self.tables.inbox, consumer, payload,
@@ -213,7 +226,7 @@ class ServiceBase:
             max_attempts, base = self._event_settings()
             try:
                 events.record_failure(self.db, self.tables.dead_letter, consumer, source, event_type, payload, exc,
-                                      max_attempts, base)
+                                      max_attempts, base, self._on_parked(on_parked))
             except Exception:
                 log.exception("could not record the failure of %s for event %s; returning it to the broker",
                               consumer, events.event_id_of(payload))
@@ -223,11 +236,11 @@ class ServiceBase:
     @timer(interval=1)
     def retry_events(self):
         max_attempts, base = self._event_settings()
-        handlers = None
+        handlers = hooks = None
         for row_id in events.due(self.db, self.tables.dead_letter):
-            handlers = handlers or self._event_handlers()
+            handlers, hooks = handlers or self._event_handlers(), hooks if hooks is not None else self._parked_hooks()
             status = events.retry_one(self.db, self.tables.inbox, self.tables.dead_letter, row_id, handlers,
-                                      max_attempts, base)
+                                      max_attempts, base, hooks)
             logs.clear()
             if status:
                 telemetry.EVENT_RETRIES.labels(self.name, status).inc()

@@ -33,7 +33,7 @@ def consumer_queues(entries=None) -> list[Queue]:
         for attr in sorted(dir(cls)):
             marker = getattr(getattr(cls, attr, None), "ausm_event", None)
             if marker:
-                source, event_type, _ = marker
+                source, event_type = marker[0], marker[1]
                 exchange = Exchange(f"{source}.events", type="topic", durable=True, auto_delete=False)
                 queues.append(Queue(f"evt-{source}-{event_type}--{entry.name}.{attr}", exchange=exchange,
                                     routing_key=event_type, durable=True, auto_delete=False, exclusive=False))

@@ -124,6 +124,7 @@ class ReportJob(JobColumns, Base):
     institutions, run in the background by the same operation staff use; its per-row report names every refused
     row with field and reason."""
     __tablename__ = "report_jobs"
+    SUBJECT = "institution_code"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     institution_code: Mapped[str] = mapped_column(String(32))

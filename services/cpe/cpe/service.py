@@ -479,20 +479,20 @@ class CpeService(kit.ServiceBase):
             record_event(session, Outbox, "cpe_report_queued", {"job_id": job.id}, now)
             return jobs.view(job, institution_code=job.institution_code)
 
-    @handle_event("cpe", "cpe_report_queued")
+    @handle_event("cpe", "cpe_report_queued", on_parked=jobs.when_parked(ReportJob))
     def handle_report_queued(self, session, event):
-        """Runs the report; a job that is done is left alone (the handler may run twice)."""
-        job = session.get(ReportJob, str(event.get("job_id") or ""), with_for_update=True)
-        if job is None or job.status != "queued":
-            return
-        data, early = self.storage.get(job.file_key), []
-        if job.file_format == "jsonl":
-            data, early = jobs.jsonl_to_csv(data, records.REPORT_KEYS, records.REPORT_COLUMNS)
-        rows, errors = records.parse_report(data, jobs.MAX_ROWS)
-        now = self.clock.now()
-        accepted, errors = self._report_rows(session, session.get(Institution, job.institution_code), rows, errors,
-                                             self._report_people(rows), now, province=job.region_code)
-        jobs.finish(job, accepted, errors, early, now)
+        """Runs the report (jobs.run): a done or failed job is left alone (the handler may run twice); a body that
+        is gone or unreadable fails the job at once with its reason."""
+        def work(job):
+            data, early = jobs.body(self.storage, job), []
+            if job.file_format == "jsonl":
+                data, early = jobs.jsonl_to_csv(data, records.REPORT_KEYS, records.REPORT_COLUMNS)
+            rows, errors = records.parse_report(data, jobs.MAX_ROWS)
+            now = self.clock.now()
+            accepted, errors = self._report_rows(session, session.get(Institution, job.institution_code), rows,
+                                                 errors, self._report_people(rows), now, province=job.region_code)
+            jobs.finish(job, accepted, errors, early, now)
+        jobs.run(session, ReportJob, Outbox, event.get("job_id"), self.clock.now(), work)
 
     @entrypoint
     def get_report_job(self, job_id, with_result=False):

@@ -1,7 +1,8 @@
 """Bulk score imports by a province's system, as jobs: the file waits in object storage, the job is queued by
 an event in the same transaction, and the exam service's own handler runs the very import staff use
 (grading.import_file) with the client as importer. Good rows land; each refused row is named with its field
-and reason; a row is saved whole or not at all. The handler is idempotent: a job that is done is left alone."""
+and reason; a row is saved whole or not at all. The handler is idempotent: a job that is done or failed is left
+alone. A job ends `failed` with a reason when its body is gone or unreadable or the kit gives up on it."""
 from sqlalchemy import select
 
 from ausm_common import jobs as common
@@ -30,16 +31,19 @@ def create(session, client: dict, exam_id: str, key: str, file_format: str, now)
 
 
 def run(session, storage, job_id: str, now):
-    job = session.get(ImportJob, job_id, with_for_update=True)
-    if job is None or job.status != "queued":
-        return
-    data = storage.get(job.file_key)
-    early = []
-    if job.file_format == "jsonl":
-        data, early = score_rules.jsonl_to_csv(data)
-    result = grading.import_file(session, importer(common.as_client(job)), job.exam_id, job.region_code, data, now,
-                                 max_rows=score_rules.JOB_MAX_ROWS)
-    common.finish(job, result["saved"], result["errors"], early, now)
+    """The queue event's handler (common.run): a done or failed job is left alone; a body that is gone or
+    unreadable, or an exam that no longer exists, fails the job at once with its reason."""
+    def work(job):
+        data, early = common.body(storage, job), []
+        if job.file_format == "jsonl":
+            data, early = score_rules.jsonl_to_csv(data)
+        result = grading.import_file(session, importer(common.as_client(job)), job.exam_id, job.region_code, data,
+                                     now, max_rows=score_rules.JOB_MAX_ROWS)
+        common.finish(job, result["saved"], result["errors"], early, now)
+    return common.run(session, ImportJob, Outbox, job_id, now, work)
+
+
+parked = common.when_parked(ImportJob)    # the kit gave up on the queue event: the job fails
 
 
 def owned(session, client: dict, job_id: str) -> ImportJob:

@@ -212,6 +212,7 @@ class ImportJob(JobColumns, Base):
     """A province's bulk score import (JSON lines or CSV, up to 100,000 rows), run in the background; its
     per-row report names every refused row with field and reason."""
     __tablename__ = "import_jobs"
+    SUBJECT = "exam_id"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     exam_id: Mapped[str] = mapped_column(String(32))

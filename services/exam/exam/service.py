@@ -292,7 +292,7 @@ class ExamService(kit.ServiceBase):
             return jobs.view(jobs.create(session, client, str(exam_id), str(key), str(file_format),
                                          self.clock.now()))
 
-    @handle_event("exam", "score_import_queued")
+    @handle_event("exam", "score_import_queued", on_parked=jobs.parked)
     def handle_score_import_queued(self, session, event):
         jobs.run(session, self.storage, event["job_id"], self.clock.now())
 

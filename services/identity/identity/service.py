@@ -473,6 +473,19 @@ class IdentityService(kit.ServiceBase):
     def handle_credits_changed(self, session, event):
         webhooks.fan_out(session, "credits_changed", event, self._now())
 
+    # job_finished of each service with province-client jobs (ausm_common.jobs): to the owning client only
+    @handle_event("exam", "job_finished")
+    def handle_exam_job_finished(self, session, event):
+        webhooks.fan_out(session, "job_finished", event, self._now())
+
+    @handle_event("cpe", "job_finished")
+    def handle_cpe_job_finished(self, session, event):
+        webhooks.fan_out(session, "job_finished", event, self._now())
+
+    @handle_event("profile", "job_finished")
+    def handle_profile_job_finished(self, session, event):
+        webhooks.fan_out(session, "job_finished", event, self._now())
+
     @timer(interval=1)
     def deliver_webhooks(self):
         """Due deliveries, a few at a time; rows are locked (SKIP LOCKED) so instances share the work."""

@@ -21,9 +21,11 @@ from .models import WebhookDelivery, WebhookSubscription
 
 # payment_succeeded carries no province (payment knows only a reference); exam's enrollment_registered is the paid
 # exam enrollment, with its province, and stands for it here. cpe's credits_changed carries the person's
-# management department.
+# management department. job_finished (any service's province-client job, done or failed) goes only to the
+# subscriptions of the client that owns the job (`client_of`), not to its whole province.
 EVENTS = ("collection_approved", "transfer_approved", "enrollment_submitted", "enrollment_registered",
-          "credits_changed")
+          "credits_changed", "job_finished")
+OWNED_EVENTS = ("job_finished",)
 MAX_ATTEMPTS = 8
 MAX_DELAY = timedelta(hours=1)
 TIMEOUT_SECONDS = 5
@@ -61,8 +63,14 @@ def provinces_of(event_type: str, payload: dict) -> set[str]:
              "transfer_approved": [payload.get("from_department"), payload.get("to_department")],
              "enrollment_submitted": [payload.get("province_code")],
              "enrollment_registered": [payload.get("province_code")],
-             "credits_changed": [payload.get("department_code")]}.get(event_type, [])
+             "credits_changed": [payload.get("department_code")],
+             "job_finished": [payload.get("province_code")]}.get(event_type, [])
     return {divisions.province_code(c) for c in codes if c}
+
+
+def client_of(event_type: str, payload: dict) -> str | None:
+    """The one client an event belongs to (its own job), or None for an event of the whole province."""
+    return str(payload.get("client_id") or "") if event_type in OWNED_EVENTS else None
 
 
 # --- persistence -----------------------------------------------------------------------------------------
@@ -99,11 +107,12 @@ def delivery_view(d: WebhookDelivery) -> dict:
 
 def fan_out(session, event_type: str, event: dict, now) -> int:
     """One delivery per matching active subscription; a redelivered event adds nothing (unique per event)."""
-    provinces = provinces_of(event_type, event)
-    if not provinces:
+    provinces, owner = provinces_of(event_type, event), client_of(event_type, event)
+    if not provinces or owner == "":
         return 0
-    subs = session.scalars(select(WebhookSubscription).where(WebhookSubscription.active.is_(True),
-                                                             WebhookSubscription.province_code.in_(provinces)))
+    query = select(WebhookSubscription).where(WebhookSubscription.active.is_(True),
+                                              WebhookSubscription.province_code.in_(provinces))
+    subs = session.scalars(query if owner is None else query.where(WebhookSubscription.client_id == owner))
     body = {"event_id": event.get("event_id"), "event_type": event_type, "occurred_at": event.get("occurred_at"),
             "data": {k: v for k, v in event.items() if k not in ("event_id", "event_type", "occurred_at")}}
     count = 0

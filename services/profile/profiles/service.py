@@ -222,17 +222,16 @@ class ProfileService(kit.ServiceBase):
             record_event(session, Outbox, "legacy_import_queued", {"job_id": job.id}, now)
             return jobs.view(job)
 
-    @handle_event("profile", "legacy_import_queued")
+    @handle_event("profile", "legacy_import_queued", on_parked=jobs.when_parked(LegacyImportJob))
     def handle_legacy_import_queued(self, session, event):
-        """Runs the import; a job that is done is left alone (the handler may run twice)."""
-        job = session.get(LegacyImportJob, str(event.get("job_id") or ""), with_for_update=True)
-        if job is None or job.status != "queued":
-            return
-        rows, early = legacy.parse_batch(self.storage.get(job.file_key), job.file_format, jobs.MAX_ROWS)
-        now = self._now()
-        saved, errors = legacy.import_rows(session, job.region_code, rows, self._today(), now,
-                                           csv_paths=job.file_format == "csv")
-        jobs.finish(job, saved, errors, early, now, lines_as_sent=True)
+        """Runs the import (jobs.run: an ended job is left alone, the handler may run twice; its end announced)."""
+        def work(job):
+            rows, early = legacy.parse_batch(jobs.body(self.storage, job), job.file_format, jobs.MAX_ROWS)
+            now = self._now()
+            saved, errors = legacy.import_rows(session, job.region_code, rows, self._today(), now,
+                                               csv_paths=job.file_format == "csv")
+            jobs.finish(job, saved, errors, early, now, lines_as_sent=True)
+        jobs.run(session, LegacyImportJob, Outbox, event.get("job_id"), self._now(), work)
 
     @entrypoint
     def get_legacy_import_job(self, job_id, with_result=False):

@@ -8,6 +8,12 @@ def test_the_province_api_has_its_own_openapi_document(client):
             "/api/province/v1/score-imports", "/api/province/v1/score-imports/{job_id}/result",
             "/api/province/v1/webhooks", "/api/province/v1/enrollments", "/api/province/v1/cpe-reports",
             "/api/province/v1/cpe-reports/{job_id}", "/api/province/v1/cpe-reports/{job_id}/result"} <= paths
+    job = doc["components"]["schemas"]
+    assert any("failure" in schema.get("properties", {}) for schema in job.values())
+    result = doc["paths"]["/api/province/v1/score-imports/{job_id}/result"]["get"]
+    assert "409" in result["responses"] and "JOB_FAILED" in result["description"]
+    subscribe = doc["paths"]["/api/province/v1/webhooks"]["post"]
+    assert "job_finished" in subscribe["description"]
     report = doc["paths"]["/api/province/v1/cpe-reports"]["post"]
     assert {p["name"] for p in report["parameters"]} >= {"Idempotency-Key", "institution_code"}
     assert set(report["requestBody"]["content"]) == {"text/csv", "application/x-ndjson"}
@@ -21,6 +27,7 @@ def test_the_developer_page_shows_curl_and_python(client):
     assert "grant_type=client_credentials" in page and "import requests" in page
     assert "/api/province/v1/openapi.json" in page and "<script>" not in page
     assert "/api/province/v1/cpe-reports" in page and "credits_changed" in page
+    assert "job_finished" in page and "JOB_FAILED" in page
 
 
 def test_calls_without_a_token_are_refused_with_www_authenticate(client):

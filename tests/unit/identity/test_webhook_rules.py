@@ -46,3 +46,12 @@ def test_only_known_events_may_be_subscribed():
         ["collection_approved", "enrollment_submitted"]
     with pytest.raises(DomainError):
         webhooks.check_events(["scores_published"])
+
+
+def test_job_finished_goes_to_the_client_that_owns_the_job_only():
+    event = {"job_id": "j", "kind": "scores", "status": "done", "client_id": "c1", "province_code": "330000"}
+    assert webhooks.provinces_of("job_finished", event) == {"330000"}
+    assert webhooks.client_of("job_finished", event) == "c1"
+    assert webhooks.client_of("job_finished", {**event, "client_id": None}) == ""     # nobody, not everybody
+    assert webhooks.client_of("collection_approved", {"department_code": "330102", "client_id": "c1"}) is None
+    assert "job_finished" in webhooks.check_events(["job_finished"])
