@@ -60,13 +60,21 @@ def _filled(value) -> bool:
 
 # --- reading a batch -------------------------------------------------------------------------------------
 
-def _decode(data: bytes) -> str | None:
+def _encoding(data: bytes) -> str | None:
+    """UTF-8 (with or without BOM) or GB18030; the trial decoding is dropped at once (a batch can be 128 MB)."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            data.decode(encoding)
+            return encoding
         except UnicodeDecodeError:
             continue
     return None
+
+
+def _lines(data: bytes, encoding: str) -> Iterator[str]:
+    """The body's lines as text, one at a time (BytesIO shares the bytes, no second copy of the batch)."""
+    for line in io.BytesIO(data):
+        yield line.decode(encoding)
 
 
 def _csv_record(row: dict) -> dict:
@@ -82,14 +90,14 @@ def _csv_record(row: dict) -> dict:
     return record
 
 
-def _count(text: str, file_format: str) -> int:
+def _count(lines: Iterator[str], file_format: str) -> int:
     if file_format == "jsonl":
-        return sum(1 for line in io.StringIO(text) if line.strip())
-    return sum(1 for values in csv.reader(io.StringIO(text)) if any(v.strip() for v in values)) - 1
+        return sum(1 for line in lines if line.strip())
+    return sum(1 for values in csv.reader(lines) if any(v.strip() for v in values)) - 1
 
 
-def _jsonl_rows(text: str) -> Iterator[tuple[int, dict | None]]:
-    for number, line in enumerate(io.StringIO(text), start=1):
+def _jsonl_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None]]:
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -110,18 +118,18 @@ def parse_batch(data: bytes, file_format: str, max_rows: int) -> tuple[Iterator[
     """(rows, file-level errors): rows are read as they are used, each (line, record, or None for a line that
     is not a JSON object), so a batch of 100,000 is never all in memory as records. CSV lines count the header
     as line 1; JSON lines count from 1."""
-    text = _decode(data)
-    if text is None:
+    encoding = _encoding(data)
+    if encoding is None:
         return iter(()), [{"line": 0, "field": "file", "message": "文件编码无法识别，请使用UTF-8或GB18030编码"}]
     try:
-        count = _count(text, file_format)
+        count = _count(_lines(data, encoding), file_format)
     except csv.Error as exc:
         return iter(()), [{"line": 0, "field": "file", "message": f"CSV格式错误：{exc}"}]
     if count > max_rows:
         return iter(()), [{"line": 0, "field": "file", "message": f"一次最多导入{max_rows}条记录"}]
     if file_format == "jsonl":
-        return _jsonl_rows(text), []
-    reader = csv.reader(io.StringIO(text))
+        return _jsonl_rows(_lines(data, encoding)), []
+    reader = csv.reader(_lines(data, encoding))
     header = [h.strip() for h in next(reader, [])]
     if not any(header):
         return iter(()), [{"line": 0, "field": "file", "message": "文件为空"}]
