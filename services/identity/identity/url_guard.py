@@ -173,28 +173,27 @@ def _trusted_name(target: Target, policy: Policy) -> bool:
 
 # --- the addresses ----------------------------------------------------------------------------------
 
-def embedded_ipv4(address):
-    """The IPv4 address an IPv6 one stands for (mapped, 6to4, Teredo client, NAT64), if any."""
+def embedded_ipv4(address) -> list:
+    """The IPv4 addresses an IPv6 one stands for (mapped, 6to4, Teredo server and client, NAT64)."""
     if address.version != 6:
-        return None
+        return []
     if address.ipv4_mapped:
-        return address.ipv4_mapped
+        return [address.ipv4_mapped]
     if address.sixtofour:
-        return address.sixtofour
+        return [address.sixtofour]
     if address.teredo:
-        return address.teredo[1]
+        return list(address.teredo)
     if any(address in n for n in NAT64):
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
+        return [ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)]
+    return []
 
 
 def address_class(address) -> str | None:
-    """None for a public address, else what it is (a key of LABELS)."""
+    """None for a public address, else what it is (a key of LABELS). An IPv6 address standing for IPv4 ones is
+    what they are (a DNS64 answer for a public host is public; ::ffff:127.0.0.1 is loopback)."""
     inner = embedded_ipv4(address)
-    if inner is not None:
-        found = address_class(inner)
-        if found:
-            return found
+    if inner:
+        return next((kind for kind in map(address_class, inner) if kind), None)
     if address.is_unspecified:
         return "unspecified"
     if address.is_loopback:

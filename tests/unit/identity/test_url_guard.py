@@ -74,6 +74,12 @@ def test_every_internal_address_class_is_refused_as_a_literal_and_by_resolution(
     assert caught.value.code == "WEBHOOK_URL_PRIVATE" and "evil.example 解析到" in caught.value.message
 
 
+def test_ipv6_forms_of_public_ipv4_addresses_are_public():
+    for address in ("::ffff:114.114.114.114", "64:ff9b::808:808", "2002:808:808::1"):
+        assert guard.address_class(ipaddress.ip_address(address)) is None
+    assert guard.check("https://dns64.example/h", PUBLIC, resolver({"dns64.example": ["64:ff9b::808:808"]}))
+
+
 @pytest.mark.parametrize("host", ["2130706433", "0x7f000001", "0177.0.0.1", "0x7f.0.0.1", "127.1", "127.0.1",
                                   "017700000001", "0x7f.1", "127.0.0.01", "1.2.3.4.5", "8.8.8.010"])
 def test_odd_ipv4_forms_are_refused_whatever_they_decode_to(host):
