@@ -10,6 +10,7 @@ import hmac
 import json
 import secrets
 from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
