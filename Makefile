@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run stop test test-unit test-integration test-e2e fuzz bench venv migrate seed clean-state check-deploy
+.PHONY: run stop test test-unit test-integration test-e2e fuzz bench venv migrate seed clean-state check-deploy reseal
 
 # The registered services (services/common/ausm_common/services.yml), each installed from services/<name>.
 SERVICES := $(shell sed -n 's/^ *- *{name: *\([a-z_]*\),.*/\1/p' services/common/ausm_common/services.yml)
@@ -44,3 +44,8 @@ bench: venv
 
 check-deploy: venv
 	$(BIN)/python scripts/check-deploy.py
+
+# After a rotation of SECRET_KEY (SECRET_KEY_PREVIOUS set): identity's sealed secrets under the new key.
+# RESEAL_ARGS=--dry-run counts only.
+reseal: venv
+	@source scripts/env.sh && $(BIN)/python -m identity.reseal $(RESEAL_ARGS)

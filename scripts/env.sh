@@ -23,5 +23,7 @@ export PAYMENT_NOTIFY_BASE_URL="${PAYMENT_NOTIFY_BASE_URL:-http://127.0.0.1:$POR
 # The sandbox resends unacknowledged notifications on each channel's schedule, this many times faster.
 export PAYMENT_SANDBOX_TIME_SCALE="${PAYMENT_SANDBOX_TIME_SCALE:-60}"
 export SANDBOX="${SANDBOX:-true}"
+# Sandbox mode only: webhooks may go to internal addresses (a receiver on 127.0.0.1); never in production.
+if [ "$SANDBOX" = true ]; then export WEBHOOK_ALLOW_PRIVATE="${WEBHOOK_ALLOW_PRIVATE:-true}"; fi
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
 mkdir -p "$ROOT/var/run" "$ROOT/var/log"

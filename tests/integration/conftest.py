@@ -63,7 +63,7 @@ def store(s3):
 def config(database_url, amqp_uri, s3):
     return {"AMQP_URI": amqp_uri, "IDENTITY_DATABASE_URL": database_url, "SANDBOX": True, "max_workers": 10,
             "SECRET_KEY": "integration", "S3": s3, "ARGON2": {"time_cost": 1, "memory_cost": 8192},
-            "WEBHOOK_RETRY_BASE_SECONDS": 1}
+            "WEBHOOK_RETRY_BASE_SECONDS": 1, "WEBHOOK_ALLOW_PRIVATE": True}
 
 
 @pytest.fixture(scope="session")

@@ -282,6 +282,21 @@ def test_webhooks_are_signed_retried_after_a_500_logged_and_replayed(rpc, store,
     receiver.server.shutdown()
 
 
+def test_webhook_urls_reaching_internal_addresses_are_refused_with_the_field_named(rpc, gateway):
+    """Sandbox mode allows a receiver on 127.0.0.1 (WEBHOOK_ALLOW_PRIVATE), never the metadata address."""
+    client = gateway.test_client()
+    headers = bearer(client, register_client(rpc, ZHEJIANG_ADMIN, "330000", ["events:subscribe"]))
+    for url, code in (("http://169.254.169.254/latest/meta-data/", "WEBHOOK_URL_PRIVATE"),
+                      ("http://[::ffff:169.254.169.254]/", "WEBHOOK_URL_PRIVATE"),
+                      ("http://2852039166/", "WEBHOOK_URL_INVALID"),
+                      ("http://hooks.zj.example@169.254.169.254/", "WEBHOOK_URL_INVALID")):
+        answer = client.post("/api/province/v1/webhooks", json={"url": url, "events": ["collection_approved"]},
+                             headers=headers)
+        assert answer.status_code == 422, answer.get_json()
+        assert answer.get_json()["code"] == code and "回调地址" in answer.get_json()["errors"]["url"]
+    assert client.get("/api/province/v1/webhooks", headers=headers).get_json() == []
+
+
 def test_a_cpe_report_job_runs_the_staff_report_within_the_province_and_credits_changed_is_delivered(
         rpc, store, cpe, cpe_db, gateway):
     client = gateway.test_client()

@@ -115,18 +115,16 @@ def active(session, client_id: str) -> ApiClient:
 
 # --- signing keys ----------------------------------------------------------------------------------------
 
-def _seal_key() -> bytes:
-    return hmac.new(secret_key(), b"ausm token signing keys v1", hashlib.sha256).digest()
-
-
 def seal(data: bytes) -> str:
-    nonce = os.urandom(12)
-    return base64.b64encode(nonce + AESGCM(_seal_key()).encrypt(nonce, data, b"signing-key")).decode()
+    """Encrypted under the current SECRET_KEY with its key id (sealing.py), for signing keys and webhook secrets."""
+    from . import sealing
+    return sealing.seal(data)
 
 
 def unseal(text: str) -> bytes:
-    raw = base64.b64decode(text)
-    return AESGCM(_seal_key()).decrypt(raw[:12], raw[12:], b"signing-key")
+    """Opened with SECRET_KEY or a SECRET_KEY_PREVIOUS, the legacy format included (sealing.py)."""
+    from . import sealing
+    return sealing.unseal(text)
 
 
 def signing_key(session, now) -> SigningKey:

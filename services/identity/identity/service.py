@@ -1,6 +1,7 @@
 """The identity service (built on the kit's ServiceBase, imported as `kit.` so that `nameko run` finds only
 this module's service class): thin entrypoints over accounts, auth, realname and wechat modules."""
-import requests
+from functools import partial
+
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
@@ -13,6 +14,7 @@ from ausm_common.storage import Storage
 from ausm_common.tokens import file_link, token_hash
 
 from . import accounts, api_clients, auth, client_rules, domain, webhooks, field_checks, options, realname, schemas, wechat
+from . import url_guard
 from .adapters.alipay import build_alipay
 from .adapters.sms import build_sms
 from .adapters.wechat import build_wechat
@@ -31,13 +33,10 @@ class Providers(DependencyProvider):
         self.sms_secret = auth.server_secret(config, "SMS_CODE_SECRET")
         self.sms_per_client_daily = int(config.get("SMS_PER_CLIENT_DAILY") or auth.SMS_PER_CLIENT_DAILY)
         self.login_secret = auth.server_secret(config, "SECRET_KEY")
+        self.webhook_policy = url_guard.policy_from_config(config)     # refuses to start on an unsafe one
 
     def get_dependency(self, worker_ctx):
         return self
-
-
-def _post(url, body, headers, timeout):
-    return requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False).status_code
 
 
 class IdentityService(kit.ServiceBase):
@@ -419,7 +418,7 @@ class IdentityService(kit.ServiceBase):
         data = load(schemas.WebhookSubscriptionSchema(), data)
         with self.db.get_session() as session:
             sub, secret = webhooks.subscribe(session, client, data, api_clients.seal, self._now(),
-                                             allow_http=self.providers.sandbox)
+                                             self.providers.webhook_policy)
             return {**webhooks.sub_view(sub), "secret": secret}
 
     @entrypoint
@@ -490,11 +489,12 @@ class IdentityService(kit.ServiceBase):
     def deliver_webhooks(self):
         """Due deliveries, a few at a time; rows are locked (SKIP LOCKED) so instances share the work."""
         base = float(self.config.get("WEBHOOK_RETRY_BASE_SECONDS") or 30)
+        post = partial(url_guard.post, policy=self.providers.webhook_policy)    # checked again, pinned
         try:
             with self.db.get_session() as session:
                 now = self._now()
                 for delivery in webhooks.due(session, now):
-                    webhooks.attempt(session, delivery, _post, api_clients.unseal, now, base)
+                    webhooks.attempt(session, delivery, post, api_clients.unseal, now, base)
         except Exception:       # a database hiccup: the next tick tries again
             import logging
             logging.getLogger(__name__).exception("webhook delivery round failed")

@@ -3,13 +3,13 @@ retried with backoff, each attempt logged, any delivery replayable.
 
 Signature: header `X-Ausm-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>` with
 `X-Ausm-Timestamp` (Unix seconds); a receiver recomputes it and refuses old timestamps (replay protection).
+Targets: public addresses only, checked at subscribe time and before every delivery (url_guard.py).
 """
 import hashlib
 import hmac
 import json
 import secrets
 from datetime import timedelta
-from urllib.parse import urlparse
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from ausm_common import divisions
 from ausm_common.errors import DomainError, not_found
 
+from . import url_guard
 from .models import WebhookDelivery, WebhookSubscription
 
 # payment_succeeded carries no province (payment knows only a reference); exam's enrollment_registered is the paid
@@ -43,10 +44,9 @@ def backoff(attempts: int, base_seconds: float) -> timedelta:
     return min(timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0)), MAX_DELAY)
 
 
-def check_url(url: str, allow_http: bool) -> str:
-    parsed = urlparse(url or "")
-    if parsed.scheme not in (("https", "http") if allow_http else ("https",)) or not parsed.netloc:
-        raise DomainError("WEBHOOK_URL_INVALID", "回调地址须为 https:// 开头的完整网址", "url")
+def check_url(url: str, policy: url_guard.Policy, resolve=url_guard.system_resolve) -> str:
+    """A URL identity may deliver to (https, a public address: url_guard); else a DomainError on `url`."""
+    url_guard.check(url, policy, resolve)
     return url
 
 
@@ -75,10 +75,11 @@ def client_of(event_type: str, payload: dict) -> str | None:
 
 # --- persistence -----------------------------------------------------------------------------------------
 
-def subscribe(session, client: dict, data: dict, seal, now, allow_http: bool) -> tuple[WebhookSubscription, str]:
+def subscribe(session, client: dict, data: dict, seal, now, policy: url_guard.Policy,
+              resolve=url_guard.system_resolve) -> tuple[WebhookSubscription, str]:
     secret = "whsec_" + secrets.token_urlsafe(32)
     sub = WebhookSubscription(client_id=client["client_id"], province_code=client["province_code"],
-                              url=check_url(data["url"], allow_http), events=check_events(data["events"]),
+                              url=check_url(data["url"], policy, resolve), events=check_events(data["events"]),
                               secret=seal(secret.encode()), active=True, created_at=now)
     session.add(sub)
     session.flush()
@@ -134,7 +135,9 @@ def due(session, now, limit: int = 10) -> list[WebhookDelivery]:
 
 
 def attempt(session, delivery: WebhookDelivery, post, unseal, now, base_seconds: float):
-    """POST the delivery once; record the outcome and schedule the next try or give up."""
+    """POST the delivery once; record the outcome and schedule the next try or give up. A target that is no
+    longer allowed (url_guard.TargetRefused: the name now resolves to an internal address) ends the delivery
+    at once, its reason in the log; a replay tries again."""
     sub = session.get(WebhookSubscription, delivery.subscription_id)
     if sub is None or not sub.active:
         delivery.status, delivery.next_attempt_at = "failed", None
@@ -148,8 +151,10 @@ def attempt(session, delivery: WebhookDelivery, post, unseal, now, base_seconds:
     code, error = None, None
     try:
         code = post(sub.url, body, headers, TIMEOUT_SECONDS)
+    except url_guard.TargetRefused as exc:
+        return _refused(delivery, exc, now)
     except Exception as exc:          # the receiver's failure, whatever it is, is logged and retried
-        error = f"{type(exc).__name__}: {exc}"[:300]
+        error = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"[:300]
     delivery.attempts += 1
     delivery.last_status_code, delivery.last_error = code, error or (None if code and 200 <= code < 300
                                                                     else f"HTTP {code}")
@@ -161,6 +166,14 @@ def attempt(session, delivery: WebhookDelivery, post, unseal, now, base_seconds:
         delivery.status, delivery.next_attempt_at = "failed", None
     else:
         delivery.next_attempt_at = now + backoff(delivery.attempts, base_seconds)
+
+
+def _refused(delivery: WebhookDelivery, exc: url_guard.TargetRefused, now):
+    delivery.attempts += 1
+    delivery.status, delivery.next_attempt_at = "failed", None
+    delivery.last_status_code, delivery.last_error = None, f"已拒绝投递：{exc.message}"
+    delivery.log = (list(delivery.log or []) + [{"at": now.isoformat(), "status_code": None, "code": exc.code,
+                                                 "error": delivery.last_error}])[-LOG_KEEP:]
 
 
 def replay(session, client: dict, delivery_id: str, now) -> WebhookDelivery:

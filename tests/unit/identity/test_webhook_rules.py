@@ -1,12 +1,15 @@
 """Webhook rules: the signature a receiver can check, backoff, which provinces an event concerns, URLs."""
 import hashlib
 import hmac
-from datetime import timedelta
+import ipaddress
+from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 
 from ausm_common.errors import DomainError
-from identity import webhooks
+from identity import url_guard, webhooks
+from identity.models import WebhookDelivery
 
 
 def test_the_signature_is_hmac_sha256_over_timestamp_and_body():
@@ -33,12 +36,61 @@ def test_events_reach_the_provinces_of_their_jurisdiction():
     assert webhooks.provinces_of("payment_succeeded", {"ref": "exam:x"}) == set()
 
 
-def test_urls_must_be_https_outside_sandbox():
-    assert webhooks.check_url("https://p.example/hook", allow_http=False)
-    assert webhooks.check_url("http://127.0.0.1:9/hook", allow_http=True)
-    for url, allow in (("http://p.example/hook", False), ("ftp://x/y", True), ("not a url", True)):
-        with pytest.raises(DomainError):
-            webhooks.check_url(url, allow)
+def test_urls_must_be_https_and_public_outside_sandbox():
+    dns = lambda host, port: [ipaddress.ip_address("114.114.114.114")]   # noqa: E731
+    production, sandbox = url_guard.Policy(), url_guard.Policy(allow_http=True, allow_private=True)
+    assert webhooks.check_url("https://p.example/hook", production, dns) == "https://p.example/hook"
+    assert webhooks.check_url("http://127.0.0.1:9/hook", sandbox, dns)
+    for url, policy in (("http://p.example/hook", production), ("ftp://x/y", sandbox), ("not a url", sandbox),
+                        ("https://127.0.0.1/hook", production), ("https://2130706433/hook", production)):
+        with pytest.raises(DomainError) as caught:
+            webhooks.check_url(url, policy, dns)
+        assert caught.value.field == "url" and caught.value.code.startswith("WEBHOOK_URL_")
+
+
+NOW = datetime(2026, 11, 27, 8, 0, tzinfo=timezone.utc)
+
+
+def _delivery():
+    return WebhookDelivery(id="d1", subscription_id="s1", event_id="e1", event_type="collection_approved",
+                           payload={"event_id": "e1"}, status="pending", attempts=0, next_attempt_at=NOW, log=[],
+                           created_at=NOW)
+
+
+class OneSubscription:
+    def get(self, model, key):
+        return SimpleNamespace(id="s1", active=True, url="https://hooks.zj.example/h", secret="sealed")
+
+
+def _attempt(delivery, post):
+    webhooks.attempt(OneSubscription(), delivery, post, lambda sealed: b"whsec_x", NOW, 30)
+
+
+def test_a_delivery_whose_target_became_internal_fails_at_once_with_the_reason_logged():
+    def rebound(url, body, headers, timeout):
+        raise url_guard.TargetRefused("WEBHOOK_URL_PRIVATE", "回调地址的域名 hooks.zj.example 解析到 10.0.0.5，属于内网地址")
+    delivery = _delivery()
+    _attempt(delivery, rebound)
+    assert (delivery.status, delivery.next_attempt_at, delivery.attempts) == ("failed", None, 1)
+    assert delivery.last_error.startswith("已拒绝投递：") and "10.0.0.5" in delivery.last_error
+    assert delivery.log[-1]["code"] == "WEBHOOK_URL_PRIVATE" and delivery.log[-1]["error"] == delivery.last_error
+
+
+def test_a_name_that_does_not_resolve_now_is_retried_like_any_failure():
+    def unresolvable(url, body, headers, timeout):
+        raise url_guard.Unresolvable("hooks.zj.example")
+    delivery = _delivery()
+    _attempt(delivery, unresolvable)
+    assert delivery.status == "pending" and delivery.next_attempt_at == NOW + timedelta(seconds=30)
+    assert "无法解析" in delivery.last_error
+
+
+def test_a_2xx_delivers_and_a_500_is_retried():
+    delivery = _delivery()
+    _attempt(delivery, lambda *args: 500)
+    assert delivery.status == "pending" and delivery.last_error == "HTTP 500"
+    _attempt(delivery, lambda *args: 204)
+    assert delivery.status == "delivered" and [e["status_code"] for e in delivery.log] == [500, 204]
 
 
 def test_only_known_events_may_be_subscribed():
