@@ -116,3 +116,29 @@ def _candidates(key_set: KeySet, assertion: str) -> list:
         return []
     keys = list(key_set.keys)
     return [k for k in keys if k.kid == kid] if kid else keys
+
+
+def python_example(base: str) -> str:
+    """The Python a province's developer runs to get a token with private_key_jwt (Authlib and joserfc, the
+    libraries this platform pins), shown on /province/developers and in the token endpoint's OpenAPI text."""
+    return f'''# 生成密钥对（只需一次）：私钥留在省级系统，公钥（PEM 或 JWK）交本省财政厅管理员登记
+#   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out client_private_key.pem
+#   openssl pkey -in client_private_key.pem -pubout -out client_public_key.pem
+# 依赖：pip install Authlib==1.9.6 joserfc==1.8.0 requests
+import requests
+from authlib.oauth2.rfc7523 import private_key_jwt_sign
+from joserfc.jwk import RSAKey            # EC P-256 密钥用 ECKey，alg 为 "ES256"
+
+TOKEN_URL = "{base}/api/province/v1/oauth/token"
+with open("client_private_key.pem", "rb") as f:
+    PRIVATE_KEY = RSAKey.import_key(f.read())
+
+def token(client_id, scope="candidates:read"):
+    # iss = sub = client_id，aud = TOKEN_URL，jti 每次随机生成（只能使用一次），有效期不得超过 300 秒
+    assertion = private_key_jwt_sign(PRIVATE_KEY, client_id, TOKEN_URL, alg="RS256", expires_in=120)
+    answer = requests.post(TOKEN_URL, data={{
+        "grant_type": "client_credentials", "scope": scope,
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion": assertion}}, timeout=10)
+    answer.raise_for_status()
+    return answer.json()["access_token"]      # 10 分钟有效；每次获取都重新签一个断言'''

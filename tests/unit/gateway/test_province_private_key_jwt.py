@@ -212,3 +212,32 @@ def test_the_jti_store_takes_a_jti_once_per_client():
     store = assertions.JtiStore(fakeredis.FakeRedis(), "t")
     assert store.use("a", "j1", 60) and not store.use("a", "j1", 60)
     assert store.use("b", "j1", 60)                            # another client's jti is its own
+
+
+class _Answer:
+    def __init__(self, response):
+        self.response = response
+
+    def raise_for_status(self):
+        assert self.response.status_code == 200, self.response.get_json()
+
+    def json(self):
+        return self.response.get_json()
+
+
+def test_the_documented_python_example_gets_a_token(client, keys, identity, tmp_path, monkeypatch):
+    import requests
+    (tmp_path / "client_private_key.pem").write_bytes(keys["rsa"].as_pem(private=True))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(requests, "post", lambda url, data, timeout: _Answer(
+        client.post(url.removeprefix("http://localhost"), data=data)))
+    identity.keys[CLIENT] = [public(keys["rsa"], keys["rsa"].thumbprint())]
+    namespace = {}
+    exec(assertions.python_example("http://localhost"), namespace)       # noqa: S102 — our own example
+    assert namespace["token"](CLIENT) == "at-1"
+    assert namespace["token"](CLIENT) == "at-2"                           # a fresh jti each time
+
+
+def test_authlibs_default_hour_long_assertion_is_refused(client, keys):
+    from authlib.oauth2.rfc7523 import private_key_jwt_sign
+    refused(post(client, private_key_jwt_sign(keys["rsa"], CLIENT, TOKEN_URL, alg="RS256")))
