@@ -13,6 +13,7 @@ used; what is ours:
   identical assertions exactly one gets a token.
 """
 import hashlib
+import math
 import time
 
 from authlib.oauth2.rfc6749 import InvalidClientError
@@ -82,7 +83,7 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
     def verify_claims(self, claims):
         now = self._clock()
         exp, jti = claims.get("exp"), claims.get("jti")
-        if not isinstance(exp, (int, float)) or isinstance(exp, bool):
+        if not isinstance(exp, (int, float)) or isinstance(exp, bool) or not math.isfinite(exp):
             raise InvalidClientError(description="Missing or invalid claim: 'exp'.")
         if exp > now + MAX_LIFETIME + self.leeway:
             raise InvalidClientError(description=f"The assertion must expire within {MAX_LIFETIME} seconds.")

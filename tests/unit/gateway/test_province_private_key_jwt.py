@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import fakeredis
 import pytest
-from joserfc import jwt
+from joserfc import jws, jwt
 from joserfc.jwk import ECKey, OctKey, RSAKey
 
 from ausm_common.errors import NotAuthenticated
@@ -119,6 +119,11 @@ def test_an_expired_assertion_is_refused(client, keys, identity):
 def test_an_assertion_valid_for_too_long_or_without_exp_is_refused(client, keys):
     assert "300" in refused(post(client, assertion(keys["rsa"], exp=int(time.time()) + 3600)))["error_description"]
     refused(post(client, assertion(keys["rsa"], exp=None)))
+    refused(post(client, assertion(keys["rsa"], exp="soon")))
+    payload = b'{"iss": "%s", "sub": "%s", "aud": "%s", "exp": NaN, "jti": "j-nan"}' % (
+        CLIENT.encode(), CLIENT.encode(), TOKEN_URL.encode())
+    nan = jws.serialize_compact({"alg": "RS256", "kid": "k-new"}, payload, keys["rsa"])   # a signed NaN exp
+    refused(post(client, nan))
 
 
 @pytest.mark.parametrize("aud", ["https://elsewhere.example/oauth/token", "ausm-province-api",
