@@ -175,6 +175,15 @@ def test_alg_none_and_hs256_are_refused(client, keys, identity):
     assert identity.issued == []
 
 
+@pytest.mark.parametrize("alg", ["RS512", "PS256"])
+def test_other_algorithms_with_the_clients_own_key_are_refused(client, keys, identity, alg):
+    now = int(time.time())
+    claims = {"iss": CLIENT, "sub": CLIENT, "aud": TOKEN_URL, "exp": now + 60, "jti": uuid.uuid4().hex}
+    signed = jwt.encode({"alg": alg, "kid": "k-new"}, claims, keys["rsa"], algorithms=[alg])
+    refused(post(client, signed))
+    assert identity.issued == []
+
+
 def test_the_previous_key_verifies_during_a_rotation_overlap_only(client, keys, identity):
     identity.keys[CLIENT] = [public(keys["rsa"], "k-new"), public(keys["old"], "k-old")]     # in the overlap
     assert post(client, assertion(keys["old"], kid="k-old")).status_code == 200
