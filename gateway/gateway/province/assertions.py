@@ -21,6 +21,9 @@ from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+from redis.exceptions import RedisError
+
+from ausm_common.errors import unavailable
 
 ASSERTION_TYPE = JWTBearerClientAssertion.CLIENT_ASSERTION_TYPE
 METHOD = "private_key_jwt"
@@ -39,8 +42,11 @@ class JtiStore:
     def use(self, client_id: str, jti: str, ttl_seconds: int) -> bool:
         """True the first time this client presents this jti (and records it); False for a replay."""
         digest = hashlib.sha256(f"{client_id}\0{jti}".encode()).hexdigest()
-        return bool(self.redis.set(f"{self.namespace}:assertion-jti:{digest}", b"1", nx=True,
-                                   ex=max(1, int(ttl_seconds))))
+        try:
+            return bool(self.redis.set(f"{self.namespace}:assertion-jti:{digest}", b"1", nx=True,
+                                       ex=max(1, int(ttl_seconds))))
+        except RedisError:       # no record of used jtis: refuse (503) rather than risk a replay
+            raise unavailable() from None
 
 
 class PrivateKeyJWT(JWTBearerClientAssertion):

@@ -95,7 +95,7 @@ def _from_jwk(text: str):
     fields = {k: v for k, v in data.items() if k not in ("kid", "alg", "use", "key_ops")}
     try:
         key = (RSAKey if data["kty"] == "RSA" else ECKey).import_key(fields)
-    except (JoseError, ValueError, TypeError, KeyError):
+    except Exception:        # noqa: BLE001 — whatever a malformed JWK raises, it is not a usable key
         raise _refuse("PUBLIC_KEY_INVALID", "JWK 内容不完整或无效") from None
     return key, kid
 

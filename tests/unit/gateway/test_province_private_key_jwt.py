@@ -255,3 +255,11 @@ def test_the_documented_python_example_gets_a_token(client, keys, identity, tmp_
 def test_authlibs_default_hour_long_assertion_is_refused(client, keys):
     from authlib.oauth2.rfc7523 import private_key_jwt_sign
     refused(post(client, private_key_jwt_sign(keys["rsa"], CLIENT, TOKEN_URL, alg="RS256")))
+
+
+def test_without_redis_the_endpoint_refuses_rather_than_risk_a_replay(make_app, keys, identity):
+    import redis
+    down = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    client = make_app(THROTTLES_ENABLED=False, IDEMPOTENCY_REDIS=down).test_client()
+    answer = post(client, assertion(keys["rsa"]))
+    assert answer.status_code == 503 and identity.issued == []
