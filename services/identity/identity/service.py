@@ -364,7 +364,8 @@ class IdentityService(kit.ServiceBase):
             return api_clients.listing(session, self._staff())
 
     @entrypoint
-    def rotate_api_client_secret(self, client_id, overlap_seconds=None, public_key=None, token_endpoint_auth_method=None):
+    def rotate_api_client_secret(self, client_id, overlap_seconds=None, public_key=None,
+                                 token_endpoint_auth_method=None):
         """A new secret, or a new public key (private_key_jwt); the previous one stays valid for the overlap."""
         data = load(schemas.RotateApiClientSchema(), {"client_id": client_id, "overlap_seconds": overlap_seconds,
                                                       "public_key": public_key,
