@@ -5,6 +5,7 @@ from ausm_common import divisions
 
 from .auth import current_caller
 from .pages import _need
+from .province.assertions import python_example
 from .province.oauth import SCOPES
 
 blp = Blueprint("province_pages", __name__)
@@ -19,7 +20,7 @@ SCOPE_LABELS = {"candidates:read": "读取本省人员信息（脱敏）",
 @blp.route("/province/developers")
 def developers():
     base = request.host_url.rstrip("/")
-    return render_template("province_developers.html", base=base,
+    return render_template("province_developers.html", base=base, key_example=python_example(base),
                            scopes=[(s, SCOPE_LABELS.get(s, s)) for s in SCOPES])
 
 

@@ -58,3 +58,30 @@ def test_a_person_sees_a_provinces_read_of_their_record_in_the_personal_centre(p
     playwright_api.expect(rows.first).to_contain_text("浙江省会计人员管理系统")
     playwright_api.expect(rows.first).to_contain_text("证件号码")
     playwright_api.expect(rows.first).to_contain_text("办理会计人员调入核验")
+
+
+
+def test_an_admin_registers_a_key_client_in_the_staff_page(browser, stack):
+    """private_key_jwt in the staff page: a weak public key is refused at the field, a good one is registered and
+    its kid shown (no secret); tokens with its assertions: tests/e2e/test_http_private_key_jwt.py."""
+    from joserfc.jwk import RSAKey
+
+    key = RSAKey.generate_key(2048, private=True)
+    page = new_page(browser, stack)
+    try:
+        staff_login(page, stack, "reviewer", next_path="/staff/api-clients")
+        page.get_by_test_id("client-name").fill("浙江省会计人员管理系统（私钥认证）")
+        page.get_by_test_id("client-province").select_option("330000")
+        page.get_by_test_id("scope-candidates:read").check()
+        page.get_by_test_id("client-auth-method").select_option("private_key_jwt")
+        page.get_by_test_id("client-public-key").fill(
+            RSAKey.generate_key(1024, private=True).as_pem(private=False).decode())
+        page.get_by_test_id("client-submit").click()
+        playwright_api.expect(page.locator('[data-for="public_key"]')).to_contain_text("2048")
+        page.get_by_test_id("client-public-key").fill(key.as_pem(private=False).decode())
+        page.get_by_test_id("client-submit").click()
+        playwright_api.expect(page.get_by_test_id("key-kid")).to_have_text(key.thumbprint())
+        playwright_api.expect(page.get_by_test_id("secret-value")).to_have_count(0)
+        playwright_api.expect(page.get_by_test_id("client-row").first).to_contain_text("private_key_jwt")
+    finally:
+        page.context.close()

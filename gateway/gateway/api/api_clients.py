@@ -9,6 +9,7 @@ from ..rpc import services
 blp = Blueprint("api_clients", __name__, url_prefix="/api/v1", description="省级系统接口客户端；个人信息查看记录")
 SCOPES = ["candidates:read", "candidates:unmask", "legacy:import", "enrollments:read", "scores:import",
           "cpe:report", "events:subscribe"]
+AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 
 
 class In(Schema):
@@ -21,11 +22,20 @@ class CreateClientIn(In):
     province_code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
     scopes = fields.List(fields.String(validate=validate.OneOf(SCOPES)), required=True,
                          validate=validate.Length(min=1))
+    token_endpoint_auth_method = fields.String(
+        load_default=None, validate=validate.OneOf(AUTH_METHODS),
+        metadata={"description": "client_secret_basic（默认）、client_secret_post，或 private_key_jwt（须提供 public_key）"})
+    public_key = fields.String(load_default=None, validate=validate.Length(max=8192), metadata={
+        "description": "private_key_jwt：客户端公钥，JWK（JSON）或 PEM；RSA 至少 2048 位或 EC P-256；不返回密钥"})
 
 
 class RotateIn(In):
     overlap_seconds = fields.Integer(load_default=None, validate=validate.Range(min=0, max=7 * 24 * 3600),
-                                     metadata={"description": "旧密钥继续有效的秒数（默认 24 小时）"})
+                                     metadata={"description": "旧密钥（或旧公钥）继续有效的秒数（默认 24 小时）"})
+    token_endpoint_auth_method = fields.String(load_default=None, validate=validate.OneOf(AUTH_METHODS), metadata={
+        "description": "不填则沿用原认证方式；提供 public_key 即为 private_key_jwt；改回密钥认证时填 client_secret_basic"})
+    public_key = fields.String(load_default=None, validate=validate.Length(max=8192),
+                               metadata={"description": "新的客户端公钥（JWK 或 PEM），旧公钥在并行期内仍可验证"})
 
 
 class ClientOut(Schema):
@@ -37,9 +47,12 @@ class ClientOut(Schema):
     active = fields.Boolean()
     created_at = fields.String()
     rotated_at = fields.String(allow_none=True)
+    token_endpoint_auth_method = fields.String()
+    public_key = fields.Dict(allow_none=True, metadata={"description": "private_key_jwt 客户端的当前公钥（JWK，含 kid）"})
     previous_secret_valid_until = fields.String(allow_none=True)
+    previous_key_valid_until = fields.String(allow_none=True)
     revoked_at = fields.String(allow_none=True)
-    client_secret = fields.String(metadata={"description": "仅在创建和轮换时返回一次"})
+    client_secret = fields.String(metadata={"description": "仅在创建和轮换时返回一次（private_key_jwt 客户端没有密钥）"})
 
 
 class UnmaskIn(In):
@@ -72,7 +85,7 @@ def list_clients():
 @blp.response(201, ClientOut)
 @login_required("staff")
 def create_client(data):
-    """登记接口客户端（密钥仅显示一次）"""
+    """登记接口客户端（密钥仅显示一次；或登记公钥，以 private_key_jwt 认证）"""
     return services.identity.create_api_client(data)
 
 
@@ -81,8 +94,9 @@ def create_client(data):
 @blp.response(200, ClientOut)
 @login_required("staff")
 def rotate_client(data, client_id):
-    """轮换密钥（旧密钥在并行期内仍可用）"""
-    return services.identity.rotate_api_client_secret(client_id, data.get("overlap_seconds"))
+    """轮换密钥或公钥（旧密钥、旧公钥在并行期内仍可用）"""
+    return services.identity.rotate_api_client_secret(client_id, data.get("overlap_seconds"), data.get("public_key"),
+                                                      data.get("token_endpoint_auth_method"))
 
 
 @blp.route("/api-clients/<client_id>/revoke", methods=["POST"])

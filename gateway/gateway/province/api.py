@@ -18,6 +18,8 @@ from ..rpc import services
 from ..schemas import ErrorOut
 from ..uploads import store
 from . import access
+from .assertions import ASSERTION_TYPE, python_example
+from .assertions import MAX_LIFETIME as MAX_ASSERTION_LIFETIME
 from .idempotency import idempotent
 
 PREFIX = "/api/province/v1"
@@ -68,9 +70,18 @@ class TokenOut(Schema):
 @auth_blp.doc(summary="获取访问令牌（client_credentials）", requestBody={"content": {
     "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["grant_type"], "properties": {
         "grant_type": {"type": "string", "enum": ["client_credentials"]}, "scope": {"type": "string"},
-        "client_id": {"type": "string"}, "client_secret": {"type": "string"}}}}}},
-    description="客户端以 HTTP Basic（client_secret_basic）或表单字段（client_secret_post）认证；"
-                "令牌为 RS256 签名的 JWT（头部含 kid），有效期 10 分钟，受众 ausm-province-api。")
+        "client_id": {"type": "string", "description": "client_secret_post"},
+        "client_secret": {"type": "string", "description": "client_secret_post"},
+        "client_assertion_type": {"type": "string", "enum": [ASSERTION_TYPE],
+                                  "description": "private_key_jwt"},
+        "client_assertion": {"type": "string", "description": "private_key_jwt：客户端以私钥签名的 JWT"}}}}}},
+    description="客户端认证方式（登记时确定）：HTTP Basic（client_secret_basic）或表单字段（client_secret_post）；"
+                "或 private_key_jwt（RFC 7523、OpenID Connect Core §9）：表单提交 client_assertion_type="
+                f"{ASSERTION_TYPE} 与 client_assertion，后者为以登记公钥对应私钥签名的 JWT，算法仅限 RS256 或 ES256，"
+                "iss 与 sub 均为 client_id，aud 为本端点的完整地址（或 /api/province/v1 的完整地址），"
+                f"exp 必填且距当前时间不超过 {MAX_ASSERTION_LIFETIME} 秒，jti 必填且只能使用一次（重放返回 invalid_client）。"
+                "令牌为 RS256 签名的 JWT（头部含 kid），有效期 10 分钟，受众 ausm-province-api。\n\n"
+                "private_key_jwt 的 Python 示例：\n\n```python\n" + python_example("https://<平台地址>") + "\n```")
 @auth_blp.response(200, TokenOut)
 def token():
     from flask import current_app

@@ -1,22 +1,20 @@
-"""Province API clients: registration, secret rotation, revocation, authentication, and the keys that sign
-their access tokens (JWT, RS256, `kid` in the header, published as a JWKS)."""
-import base64
-import hashlib
-import hmac
+"""Province API clients: registration, secret (or public key) rotation, revocation, authentication, and the keys
+that sign their access tokens (JWT, RS256, `kid` in the header, published as a JWKS). A client authenticates with a
+secret (client_secret_basic / client_secret_post) or with a JWT signed by its private key (private_key_jwt): the
+gateway verifies that assertion (Authlib) against the public keys in force given by `assertion_keys`."""
 import os
 import secrets
 import uuid
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 from sqlalchemy import select
 
 from ausm_common import divisions
-from ausm_common.config import secret_key
 from ausm_common.errors import NotAuthenticated, not_found
 
+from . import client_keys
 from . import client_rules as rules
 from .models import ApiClient, SigningKey
 
@@ -30,8 +28,12 @@ def view(client: ApiClient) -> dict:
             "province_name": divisions.name_of(client.province_code), "scopes": list(client.scopes or []),
             "active": rules.is_active(client.revoked_at), "created_at": client.created_at.isoformat(),
             "rotated_at": client.rotated_at.isoformat() if client.rotated_at else None,
+            "token_endpoint_auth_method": client.token_endpoint_auth_method or "client_secret_basic",
+            "public_key": dict(client.public_jwk) if client.public_jwk else None,
             "previous_secret_valid_until": client.previous_valid_until.isoformat()
             if client.previous_valid_until and client.previous_secret_hash else None,
+            "previous_key_valid_until": client.previous_valid_until.isoformat()
+            if client.previous_valid_until and client.previous_public_jwk else None,
             "revoked_at": client.revoked_at.isoformat() if client.revoked_at else None}
 
 
@@ -43,13 +45,18 @@ def caller_claims(client: ApiClient, scopes: list[str] | None = None) -> dict:
             "scopes": [s for s in held if scopes is None or s in scopes]}
 
 
-def register(session, hasher, staff: dict, data: dict, now) -> tuple[ApiClient, str]:
+def register(session, hasher, staff: dict, data: dict, now) -> tuple[ApiClient, str | None]:
+    """A new client with a secret (returned once), or with the pasted public key (private_key_jwt; no secret)."""
     province = rules.check_province(data["province_code"])
     rules.require_manager(staff, province)
-    secret = secrets.token_urlsafe(32)
+    scopes = rules.check_scopes(data["scopes"])
+    method = client_keys.check_auth_method(data.get("token_endpoint_auth_method"), data.get("public_key"))
+    jwk = client_keys.parse_public_key(data["public_key"]) if method == client_keys.KEY_METHOD else None
+    secret = None if jwk else secrets.token_urlsafe(32)
     client = ApiClient(client_id=f"pc_{province[:2]}_{secrets.token_hex(8)}", name=data["name"].strip(),
-                       province_code=province, scopes=rules.check_scopes(data["scopes"]),
-                       secret_hash=hasher.hash(secret), created_by=staff["id"], created_at=now)
+                       province_code=province, scopes=scopes, token_endpoint_auth_method=method,
+                       secret_hash=hasher.hash(secret) if secret else None, public_jwk=jwk,
+                       created_by=staff["id"], created_at=now)
     session.add(client)
     session.flush()
     return client, secret
@@ -72,11 +79,23 @@ def listing(session, staff: dict) -> list[dict]:
     return [view(c) for c in session.scalars(query)]
 
 
-def rotate(session, hasher, client: ApiClient, overlap_seconds, now) -> str:
+def rotate(session, hasher, client: ApiClient, overlap_seconds, now, public_key=None, method=None) -> str | None:
+    """A new secret (returned once), or the new public key when one is given (the client then authenticates with
+    private_key_jwt). The previous secret or key keeps working until the overlap ends, so a client can also move
+    from a secret to a key (or back, naming a client_secret_* method) without an outage."""
     overlap = rules.overlap_for(overlap_seconds)
+    if method is None and not public_key:
+        method = client.token_endpoint_auth_method or client_keys.SECRET_METHODS[0]
+    method = client_keys.check_auth_method(method, public_key)
+    jwk = client_keys.parse_public_key(public_key) if method == client_keys.KEY_METHOD else None
+    client.previous_secret_hash, client.previous_public_jwk = client.secret_hash, client.public_jwk
+    client.previous_valid_until, client.rotated_at = now + overlap, now
+    client.token_endpoint_auth_method = method
+    if jwk:
+        client.public_jwk, client.secret_hash = jwk, None
+        return None
     secret = secrets.token_urlsafe(32)
-    client.previous_secret_hash, client.previous_valid_until = client.secret_hash, now + overlap
-    client.secret_hash, client.rotated_at = hasher.hash(secret), now
+    client.secret_hash, client.public_jwk = hasher.hash(secret), None
     return secret
 
 
@@ -94,9 +113,23 @@ def authenticate(session, hasher, client_id: str, secret: str, now, dummy_hash: 
         raise refused
     hashes = rules.secret_hashes_in_force(client.secret_hash, client.previous_secret_hash,
                                           client.previous_valid_until, now)
+    if not hashes:                              # a private_key_jwt client has no secret
+        _verify(hasher, dummy_hash, secret)
+        raise refused
     if not any(_verify(hasher, h, secret) for h in hashes) or not rules.is_active(client.revoked_at):
         raise refused
     return client
+
+
+def assertion_keys(session, client_id: str, now) -> dict:
+    """For the gateway's private_key_jwt check: the public keys an assertion of this active client may be signed
+    with (the current one, and the previous one during a rotation overlap) and what the client holds."""
+    client = session.scalars(select(ApiClient).where(ApiClient.client_id == client_id)).first()
+    keys = client_keys.keys_in_force(client.public_jwk, client.previous_public_jwk, client.previous_valid_until,
+                                     now) if client is not None else []
+    if client is None or not keys or not rules.is_active(client.revoked_at):
+        raise NotAuthenticated("INVALID_CLIENT", "客户端身份验证失败")
+    return {"keys": [dict(k) for k in keys], "client": caller_claims(client)}
 
 
 def _verify(hasher, hashed: str, secret: str) -> bool:

@@ -69,10 +69,10 @@ def overlap_for(seconds: int | None) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def secret_hashes_in_force(secret_hash: str, previous_hash: str | None, previous_valid_until: datetime | None,
+def secret_hashes_in_force(secret_hash: str | None, previous_hash: str | None, previous_valid_until: datetime | None,
                            now: datetime) -> list[str]:
     """The hashes a presented secret may match: the current one, and the previous one during the overlap."""
-    hashes = [secret_hash]
+    hashes = [secret_hash] if secret_hash else []
     if previous_hash and previous_valid_until and now < previous_valid_until:
         hashes.append(previous_hash)
     return hashes

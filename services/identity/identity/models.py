@@ -174,7 +174,9 @@ class WechatTicket(Base):
 
 
 class ApiClient(Base):
-    """A province system's API client: OAuth 2.0 client credentials (only argon2 hashes of secrets are kept)."""
+    """A province system's API client: OAuth 2.0 client credentials, authenticated by a secret (only its argon2
+    hash is kept) or by a JWT signed with its private key (private_key_jwt: only the public JWK is kept). A rotation
+    keeps the previous secret or key valid until previous_valid_until."""
     __tablename__ = "api_clients"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -182,8 +184,11 @@ class ApiClient(Base):
     name: Mapped[str] = mapped_column(String(64))
     province_code: Mapped[str] = mapped_column(String(6), index=True)
     scopes: Mapped[list] = mapped_column(JSON, default=list)
-    secret_hash: Mapped[str] = mapped_column(String(255))
+    token_endpoint_auth_method: Mapped[str] = mapped_column(String(32), default="client_secret_basic")
+    secret_hash: Mapped[str | None] = mapped_column(String(255))           # None for a private_key_jwt client
     previous_secret_hash: Mapped[str | None] = mapped_column(String(255))
+    public_jwk: Mapped[dict | None] = mapped_column(JSON)                  # private_key_jwt: the client's public key
+    previous_public_jwk: Mapped[dict | None] = mapped_column(JSON)
     previous_valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

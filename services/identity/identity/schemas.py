@@ -112,11 +112,15 @@ class CreateApiClientSchema(Schema):
     province_code = fields.String(required=True, error_messages=REQUIRED,
                                   validate=validate.Regexp(r"^\d{6}$", error="请选择省级行政区"))
     scopes = fields.List(fields.String(validate=validate.Length(max=32)), required=True, error_messages=REQUIRED)
+    token_endpoint_auth_method = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    public_key = fields.Raw(load_default=None, allow_none=True)        # JWK (text or object) or PEM; client_keys
 
 
 class RotateApiClientSchema(Schema):
     client_id = text(40)
     overlap_seconds = fields.Integer(load_default=None, allow_none=True, strict=True)
+    token_endpoint_auth_method = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+    public_key = fields.Raw(load_default=None, allow_none=True)
 
 
 class ClientCredentialsSchema(Schema):

@@ -355,7 +355,7 @@ class IdentityService(kit.ServiceBase):
         data = load(schemas.CreateApiClientSchema(), data)
         with self.db.get_session() as session:
             client, secret = api_clients.register(session, self.providers.hasher, self._staff(), data, self._now())
-            return {**api_clients.view(client), "client_secret": secret}
+            return {**api_clients.view(client), **({"client_secret": secret} if secret else {})}
 
     @entrypoint
     def list_api_clients(self):
@@ -363,12 +363,17 @@ class IdentityService(kit.ServiceBase):
             return api_clients.listing(session, self._staff())
 
     @entrypoint
-    def rotate_api_client_secret(self, client_id, overlap_seconds=None):
-        data = load(schemas.RotateApiClientSchema(), {"client_id": client_id, "overlap_seconds": overlap_seconds})
+    def rotate_api_client_secret(self, client_id, overlap_seconds=None, public_key=None,
+                                 token_endpoint_auth_method=None):
+        """A new secret, or a new public key (private_key_jwt); the previous one stays valid for the overlap."""
+        data = load(schemas.RotateApiClientSchema(), {"client_id": client_id, "overlap_seconds": overlap_seconds,
+                                                      "public_key": public_key,
+                                                      "token_endpoint_auth_method": token_endpoint_auth_method})
         with self.db.get_session() as session:
             client = api_clients.managed(session, self._staff(), data["client_id"], lock=True)
-            secret = api_clients.rotate(session, self.providers.hasher, client, data["overlap_seconds"], self._now())
-            return {**api_clients.view(client), "client_secret": secret}
+            secret = api_clients.rotate(session, self.providers.hasher, client, data["overlap_seconds"], self._now(),
+                                        data["public_key"], data["token_endpoint_auth_method"])
+            return {**api_clients.view(client), **({"client_secret": secret} if secret else {})}
 
     @entrypoint
     def revoke_api_client(self, client_id):
@@ -388,6 +393,14 @@ class IdentityService(kit.ServiceBase):
             client = api_clients.authenticate(session, self.providers.hasher, data["client_id"],
                                               data["client_secret"], self._now(), self.providers.dummy_hash)
             return api_clients.caller_claims(client)
+
+    @entrypoint
+    def api_client_assertion_keys(self, client_id):
+        """The gateway's private_key_jwt check: the public keys in force of an active client, and what it holds
+        (INVALID_CLIENT for an unknown, revoked or secret-only client)."""
+        self.caller.service("gateway")
+        with self.db.get_session() as session:
+            return api_clients.assertion_keys(session, str(client_id)[:40], self._now())
 
     @entrypoint
     def issue_client_token(self, client_id, scope=None):

@@ -28,6 +28,15 @@ def test_the_developer_page_shows_curl_and_python(client):
     assert "/api/province/v1/openapi.json" in page and "<script>" not in page
     assert "/api/province/v1/cpe-reports" in page and "credits_changed" in page
     assert "job_finished" in page and "JOB_FAILED" in page
+    assert "private_key_jwt_sign" in page and "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" in page
+
+
+def test_the_token_endpoint_documents_private_key_jwt_with_a_python_example(client):
+    token = client.get("/api/province/v1/openapi.json").get_json()["paths"]["/api/province/v1/oauth/token"]["post"]
+    form = token["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]["properties"]
+    assert {"client_assertion_type", "client_assertion"} <= set(form)
+    assert "private_key_jwt" in token["description"] and "private_key_jwt_sign" in token["description"]
+    assert "```python" in token["description"]
 
 
 def test_calls_without_a_token_are_refused_with_www_authenticate(client):
