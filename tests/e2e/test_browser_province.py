@@ -77,7 +77,7 @@ def test_an_admin_registers_a_key_client_in_the_staff_page(browser, stack):
         page.get_by_test_id("client-public-key").fill(
             RSAKey.generate_key(1024, private=True).as_pem(private=False).decode())
         page.get_by_test_id("client-submit").click()
-        playwright_api.expect(page.locator('[data-for="public_key"]')).to_contain_text("2048")
+        playwright_api.expect(page.locator('#public-key-field [data-for="public_key"]')).to_contain_text("2048")
         page.get_by_test_id("client-public-key").fill(key.as_pem(private=False).decode())
         page.get_by_test_id("client-submit").click()
         playwright_api.expect(page.get_by_test_id("key-kid")).to_have_text(key.thumbprint())
