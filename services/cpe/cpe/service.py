@@ -424,7 +424,9 @@ class CpeService(kit.ServiceBase):
         now = self.clock.now()
         with self.db.get_session() as session:
             institution = session.get(Institution, institution.code)
-            accepted, errors = self._report_rows(session, institution, rows, errors, people, now)
+            province = None if staff["department_code"] == rules.NATIONAL else \
+                divisions.province_code(staff["department_code"])          # a province's staff report its own people
+            accepted, errors = self._report_rows(session, institution, rows, errors, people, now, province=province)
             batch = ReportBatch(institution_code=institution.code, staff_id=staff["id"], accepted=accepted,
                                 refused=len(errors), errors=errors, created_at=now)
             session.add(batch)
