@@ -494,7 +494,7 @@ class CpeService(kit.ServiceBase):
             accepted, errors = self._report_rows(session, session.get(Institution, job.institution_code), rows,
                                                  errors, self._report_people(rows), now, province=job.region_code)
             jobs.finish(job, accepted, errors, early, now)
-        jobs.run(session, ReportJob, Outbox, event.get("job_id"), self.clock.now(), work)
+        jobs.run(session, ReportJob, Outbox, event.get("job_id"), self.clock.now(), work, self.storage)
 
     @entrypoint
     def get_report_job(self, job_id, with_result=False):
