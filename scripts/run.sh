@@ -39,7 +39,7 @@ done < <(python -m ausm_common.registry table)
 # gateway/gunicorn.conf.py: JSON logs, graceful stop (30 s for requests in flight), metrics of every worker
 export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$ROOT/var/run/prometheus-gateway}"
 start gateway gunicorn -c "$ROOT/gateway/gunicorn.conf.py" -k gthread --workers "${GATEWAY_WORKERS:-2}" \
-  --threads "${GATEWAY_THREADS:-16}" --bind "${HOST:-127.0.0.1}:$PORT" --chdir gateway gateway.wsgi:app
+  --threads "${GATEWAY_THREADS:-16}" --bind "${HOST:-127.0.0.1}:$PORT" --chdir gateway --no-control-socket gateway.wsgi:app
 
 for _ in $(seq 1 60); do
   if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi

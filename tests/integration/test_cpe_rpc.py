@@ -234,6 +234,13 @@ def test_institution_report_credits_rows_and_refuses_the_rest(rpc, store, cpe_db
     assert again["accepted"] == 0 and "重复报送" in again["errors"][0]["message"]
     year = rpc.as_caller(person).cpe.my_year(YEAR)
     assert year["public"] == 6 and year["entries"][0]["method_label"] == "机构报送"
+    # a province's staff report their own province's people only (as a province's API client does)
+    beijing = rpc.as_caller(BEIJING_STAFF).cpe.register_institution({"name": "北京会计培训学校", "province_code": "110000"})
+    key = store.new_key(f"incoming/{BEIJING_STAFF['id']}")
+    store.put(key, (header + good.replace("职业道德", "会计法")).encode(), "text/csv")
+    elsewhere = rpc.as_caller(BEIJING_STAFF).cpe.report_trainings(beijing["code"], key)
+    assert elsewhere["accepted"] == 0 and elsewhere["errors"][0]["message"] == "该人员不属于本省管辖"
+    assert rpc.as_caller(person).cpe.my_year(YEAR)["public"] == 6
 
 
 def test_rule_versions_apply_from_their_date(rpc, store):

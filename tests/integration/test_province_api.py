@@ -425,6 +425,11 @@ def test_a_legacy_import_job_lands_good_rows_names_bad_ones_and_the_person_finds
     status = wait_for(lambda: (lambda s: s if s["status"] == "done" else None)(
         client.get(f"/api/province/v1/legacy-imports/{job_id}", headers=zhejiang).get_json()), timeout=30)
     assert (status["total"], status["saved"], status["refused"]) == (9, 3, 6), status
+    from ausm_common.storage import ObjectMissing
+    with profile_db.get_session() as session:
+        body_key = session.get(LegacyImportJob, job_id).file_key
+    with pytest.raises(ObjectMissing):
+        wait_for(lambda: store.get(body_key) and False, timeout=5)  # the batch (names, ID numbers) deleted
     result = client.get(f"/api/province/v1/legacy-imports/{job_id}/result", headers=zhejiang).get_json()
     assert [(e["line"], e["field"]) for e in result["errors"]] == [
         (2, "department_code"), (3, "id_number"), (4, "education.0.end_date"), (5, "line"), (6, "id_number"),
@@ -587,3 +592,30 @@ def test_a_score_import_the_kit_gives_up_on_ends_failed(rpc, store, exam, exam_d
         with exam_db.get_session() as session:
             for row in parked:
                 session.delete(session.get(ExamKit.dead_letter, row.id))
+
+
+def test_payment_succeeded_reaches_the_webhooks_of_the_orders_province_only(rpc, gateway):
+    client = gateway.test_client()
+    zhejiang, beijing = Receiver(), Receiver()
+    zhejiang.fail_first = beijing.fail_first = False
+    for receiver, province in ((zhejiang, "330000"), (beijing, "110000")):
+        headers = bearer(client, register_client(rpc, NATIONAL_ADMIN, province, ["events:subscribe"]))
+        answer = client.post("/api/province/v1/webhooks", json={"url": receiver.url, "events": ["payment_succeeded"]},
+                             headers=headers)
+        assert answer.status_code == 201, answer.get_json()
+    ref_id = uuid.uuid4().hex                      # a reference no service of ours owns: exam leaves it alone
+    event = {"order_no": f"P{ref_id[:12]}", "ref": f"other:{ref_id}", "ref_service": "other", "ref_id": ref_id,
+             "payer_id": "x", "province_code": "330000", "amount_fen": 14000, "channel": "alipay",
+             "channel_txn_id": "t1", "paid_at": iso(now())}
+    dispatch = event_dispatcher({"AMQP_URI": rpc.amqp_uri})
+    dispatch("payment", "payment_succeeded", {**event, "event_id": f"pay-{ref_id}"})
+    dispatch("payment", "payment_succeeded", {**event, "event_id": f"pay-{ref_id}"})        # redelivered
+    delivered = wait_for(lambda: [json.loads(b) for _, b in zhejiang.received
+                                  if json.loads(b)["data"].get("ref_id") == ref_id] or None, timeout=30)
+    time.sleep(2)                                  # time for a second (wrong) delivery to show up
+    delivered = [json.loads(b) for _, b in zhejiang.received if json.loads(b)["data"].get("ref_id") == ref_id]
+    assert len(delivered) == 1 and delivered[0]["event_type"] == "payment_succeeded"
+    assert delivered[0]["data"]["amount_fen"] == 14000 and delivered[0]["data"]["province_code"] == "330000"
+    assert not [b for _, b in beijing.received if ref_id in b.decode()]
+    zhejiang.server.shutdown()
+    beijing.server.shutdown()

@@ -10,11 +10,12 @@ from . import access
 from .idempotency import idempotent
 
 PREFIX = "/api/province/v1"
-EVENTS = ["collection_approved", "transfer_approved", "enrollment_submitted", "enrollment_registered",
-          "credits_changed", "job_finished"]
-EVENTS_DOC = ("可订阅：collection_approved、transfer_approved、enrollment_submitted、enrollment_registered、"
+EVENTS = ["collection_approved", "transfer_approved", "enrollment_submitted", "payment_succeeded",
+          "enrollment_registered", "credits_changed", "job_finished"]
+EVENTS_DOC = ("可订阅：collection_approved、transfer_approved、enrollment_submitted、payment_succeeded（缴费成功：订单号、"
+              "金额（分）、渠道、渠道交易号、支付时间、province_code）、enrollment_registered（报名成功）、"
               "credits_changed（本省的事件）与 job_finished（本客户端提交的任务结束时，仅发给该客户端的订阅）。"
-              "job_finished 的 data：job_id、kind（scores 成绩导入 | cpe 机构报送）、status（done | failed）、client_id、"
+              "job_finished 的 data：job_id、kind（scores 成绩导入 | cpe 机构报送 | legacy 原省平台数据导入）、status（done | failed）、client_id、"
               "province_code、counts {total, saved, refused}、failure（失败原因）、finished_at，以及任务的对象"
               "（exam_id 或 institution_code）。")
 BEARER = [{"bearerAuth": []}]

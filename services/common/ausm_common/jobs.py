@@ -32,6 +32,7 @@ and in identity, `@handle_event("<service>", "job_finished")` calling `webhooks.
 import csv
 import io
 import json
+import logging
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, Integer, String
@@ -40,6 +41,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .errors import AppError, DomainError, NotFound
 from .outbox import record_event
 from .storage import ObjectMissing
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("csv", "jsonl")
 MAX_ROWS = 100_000
@@ -201,10 +204,25 @@ def announce(session, outbox, job, now) -> None:
     record_event(session, outbox, FINISHED_EVENT, finished_event(job), now)
 
 
-def run(session, model, outbox, job_id, now, work):
+def drop_body_after_commit(session, storage, key: str) -> None:
+    """Delete a job's body (personal data: names, ID numbers) from object storage once the transaction that ended
+    the job has committed; before that a retry still needs it. A failed delete leaves the object to the bucket's
+    lifecycle rule and is logged, not raised (the job has ended either way)."""
+    from sqlalchemy import event
+
+    def drop(_session):
+        try:
+            storage.delete(key)
+        except Exception:                                    # noqa: BLE001 (logged; the job's end stands)
+            log.warning("job body %s not deleted", key, exc_info=True)
+    event.listen(session, "after_commit", drop, once=True)
+
+
+def run(session, model, outbox, job_id, now, work, storage=None):
     """A job's queue-event handler: `work(job)` runs the operation and calls `finish`. An ended (or unknown) job
     is left alone; the job's own unrecoverable errors fail it at once (its work rolled back to a savepoint,
-    nothing half-saved); any other error propagates to the kit's retries. Returns the job it ended, or None."""
+    nothing half-saved); any other error propagates to the kit's retries. With `storage`, the job's body is
+    deleted once the job's end is committed. Returns the job it ended, or None."""
     job = session.get(model, str(job_id or "")[:32], with_for_update=True)
     if job is None or not is_open(job):
         return None
@@ -220,6 +238,8 @@ def run(session, model, outbox, job_id, now, work):
         session.refresh(job)
         fail(job, reason, now)
     announce(session, outbox, job, now)
+    if storage is not None:
+        drop_body_after_commit(session, storage, job.file_key)
     return job
 
 

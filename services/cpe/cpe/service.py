@@ -424,7 +424,9 @@ class CpeService(kit.ServiceBase):
         now = self.clock.now()
         with self.db.get_session() as session:
             institution = session.get(Institution, institution.code)
-            accepted, errors = self._report_rows(session, institution, rows, errors, people, now)
+            province = None if staff["department_code"] == rules.NATIONAL else \
+                divisions.province_code(staff["department_code"])          # a province's staff report its own people
+            accepted, errors = self._report_rows(session, institution, rows, errors, people, now, province=province)
             batch = ReportBatch(institution_code=institution.code, staff_id=staff["id"], accepted=accepted,
                                 refused=len(errors), errors=errors, created_at=now)
             session.add(batch)
@@ -492,7 +494,7 @@ class CpeService(kit.ServiceBase):
             accepted, errors = self._report_rows(session, session.get(Institution, job.institution_code), rows,
                                                  errors, self._report_people(rows), now, province=job.region_code)
             jobs.finish(job, accepted, errors, early, now)
-        jobs.run(session, ReportJob, Outbox, event.get("job_id"), self.clock.now(), work)
+        jobs.run(session, ReportJob, Outbox, event.get("job_id"), self.clock.now(), work, self.storage)
 
     @entrypoint
     def get_report_job(self, job_id, with_result=False):

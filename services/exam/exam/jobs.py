@@ -40,7 +40,7 @@ def run(session, storage, job_id: str, now):
         result = grading.import_file(session, importer(common.as_client(job)), job.exam_id, job.region_code, data,
                                      now, max_rows=score_rules.JOB_MAX_ROWS)
         common.finish(job, result["saved"], result["errors"], early, now)
-    return common.run(session, ImportJob, Outbox, job_id, now, work)
+    return common.run(session, ImportJob, Outbox, job_id, now, work, storage)
 
 
 parked = common.when_parked(ImportJob)    # the kit gave up on the queue event: the job fails

@@ -477,6 +477,10 @@ class IdentityService(kit.ServiceBase):
     def handle_enrollment_submitted(self, session, event):
         webhooks.fan_out(session, "enrollment_submitted", event, self._now())
 
+    @handle_event("payment", "payment_succeeded")
+    def handle_payment_succeeded(self, session, event):
+        webhooks.fan_out(session, "payment_succeeded", event, self._now())
+
     @handle_event("exam", "enrollment_registered")
     def handle_enrollment_registered(self, session, event):
         webhooks.fan_out(session, "enrollment_registered", event, self._now())

@@ -20,12 +20,12 @@ from ausm_common.errors import DomainError, not_found
 from . import url_guard
 from .models import WebhookDelivery, WebhookSubscription
 
-# payment_succeeded carries no province (payment knows only a reference); exam's enrollment_registered is the paid
-# exam enrollment, with its province, and stands for it here. cpe's credits_changed carries the person's
+# payment_succeeded carries the province its order was made for (the paying service said so: exam's `payable`);
+# exam's enrollment_registered is the paid enrollment that follows it. cpe's credits_changed carries the person's
 # management department. job_finished (any service's province-client job, done or failed) goes only to the
 # subscriptions of the client that owns the job (`client_of`), not to its whole province.
-EVENTS = ("collection_approved", "transfer_approved", "enrollment_submitted", "enrollment_registered",
-          "credits_changed", "job_finished")
+EVENTS = ("collection_approved", "transfer_approved", "enrollment_submitted", "payment_succeeded",
+          "enrollment_registered", "credits_changed", "job_finished")
 OWNED_EVENTS = ("job_finished",)
 MAX_ATTEMPTS = 8
 MAX_DELAY = timedelta(hours=1)
@@ -62,6 +62,7 @@ def provinces_of(event_type: str, payload: dict) -> set[str]:
     codes = {"collection_approved": [payload.get("department_code")],
              "transfer_approved": [payload.get("from_department"), payload.get("to_department")],
              "enrollment_submitted": [payload.get("province_code")],
+             "payment_succeeded": [payload.get("province_code")],
              "enrollment_registered": [payload.get("province_code")],
              "credits_changed": [payload.get("department_code")],
              "job_finished": [payload.get("province_code")]}.get(event_type, [])

@@ -113,7 +113,8 @@ def record_payment(session, order: Order, txn_id: str, amount_fen, paid_at: date
 
 def succeeded_event(order: Order, payment: Payment) -> dict:
     return {"order_no": order.order_no, "ref": order.ref, "ref_service": order.ref_service, "ref_id": order.ref_id,
-            "payer_id": order.payer_id, "amount_fen": payment.amount_fen, "channel": order.channel,
+            "payer_id": order.payer_id, "province_code": order.province_code,
+            "amount_fen": payment.amount_fen, "channel": order.channel,
             "channel_txn_id": payment.channel_txn_id, "paid_at": payment.paid_at.isoformat()}
 
 

@@ -231,7 +231,7 @@ class ProfileService(kit.ServiceBase):
             saved, errors = legacy.import_rows(session, job.region_code, rows, self._today(), now,
                                                csv_paths=job.file_format == "csv")
             jobs.finish(job, saved, errors, early, now, lines_as_sent=True)
-        jobs.run(session, LegacyImportJob, Outbox, event.get("job_id"), self._now(), work)
+        jobs.run(session, LegacyImportJob, Outbox, event.get("job_id"), self._now(), work, self.storage)
 
     @entrypoint
     def get_legacy_import_job(self, job_id, with_result=False):

@@ -45,6 +45,9 @@ class Store:
             raise ObjectMissing(key)
         return self.objects[key]
 
+    def delete(self, key):
+        self.objects.pop(key, None)
+
 
 @pytest.fixture
 def db():
@@ -253,3 +256,25 @@ def test_a_retry_that_parks_the_event_runs_its_consumers_hook(db):
     status = events.retry_one(db, KIT.inbox, KIT.dead_letter, row_id, {"handle_queued": handler}, max_attempts=2,
                               base_delay=0, parked_hooks=hooks)
     assert status == "parked" and load(db).status == "failed"
+
+
+def test_the_body_is_deleted_once_the_jobs_end_is_committed_and_kept_when_it_is_not(db):
+    key = "incoming/client/c1/j1"
+    new_job(db)
+    store = Store({key: b"a,b\n1,2\n"})
+    work = work_that(store)
+    with pytest.raises(RuntimeError):
+        with db.get_session() as session:                     # the handler's transaction rolls back
+            work.session = session
+            jobs.run(session, Job, KIT.outbox, "j1", NOW, work, store)
+            assert key in store.objects                        # not before the commit
+            raise RuntimeError("the commit never happens")
+    assert key in store.objects                                # the retry still has its body
+    new_job(db, "j2")
+    key = "incoming/client/c1/j2"
+    store.objects[key] = b"a,b\n1,2\n"
+    with db.get_session() as session:
+        work.session = session
+        assert jobs.run(session, Job, KIT.outbox, "j2", NOW, work, store).status == "done"
+        assert key in store.objects
+    assert key not in store.objects                            # personal data gone once the end is committed

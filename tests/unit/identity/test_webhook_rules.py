@@ -31,6 +31,8 @@ def test_events_reach_the_provinces_of_their_jurisdiction():
         == {"330000", "110000"}
     assert webhooks.provinces_of("enrollment_submitted", {"province_code": "210200"}) == {"210000"}
     assert webhooks.provinces_of("enrollment_registered", {"province_code": "330000"}) == {"330000"}
+    assert webhooks.provinces_of("payment_succeeded", {"province_code": "330000", "ref": "exam:1"}) == {"330000"}
+    assert webhooks.provinces_of("payment_succeeded", {"ref": "exam:1"}) == set()       # no province, no one
     assert webhooks.provinces_of("credits_changed", {"account_id": "a", "department_code": "330102"}) == {"330000"}
     assert webhooks.provinces_of("credits_changed", {"account_id": "a"}) == set()
     assert webhooks.provinces_of("payment_succeeded", {"ref": "exam:x"}) == set()

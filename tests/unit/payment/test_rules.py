@@ -132,3 +132,16 @@ def test_references_name_the_service_that_answers_payable():
     for bad in ("exam", "exam:", ":x", "Exam:x", "exam:x y", "exam:../x"):
         with pytest.raises(DomainError):
             domain.parse_ref(bad)
+
+
+def test_payment_succeeded_names_the_province_the_order_was_made_for():
+    """Provinces subscribe to it (identity's webhooks route it by province_code)."""
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from payment.orders import succeeded_event
+    order = SimpleNamespace(order_no="P1", ref="exam:e1", ref_service="exam", ref_id="e1", payer_id="a1",
+                            province_code="330000", channel="alipay")
+    paid = SimpleNamespace(amount_fen=14000, channel_txn_id="t1", paid_at=datetime(2026, 11, 27, tzinfo=timezone.utc))
+    event = succeeded_event(order, paid)
+    assert event["province_code"] == "330000" and event["ref"] == "exam:e1" and event["amount_fen"] == 14000
