@@ -70,12 +70,12 @@ s3() {  # a file-backed S3 server (s3rver) on loopback; objects live in DIR and 
 }
 
 chromium() {
-  if command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then return 0; fi
+  if type -P chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then return 0; fi
   apt_install chromium fonts-noto-cjk
 }
 
 wrk() {  # the HTTP load generator of make bench
-  command -v wrk >/dev/null || apt_install wrk
+  type -P wrk >/dev/null || apt_install wrk   # type -P: the program, not this function of the same name
 }
 
 ocr() {  # Tesseract reads the number on an ID photo (identity/ocr.py); DejaVu draws the tests' synthetic card
