@@ -156,6 +156,7 @@ def scalar(factory, sql, **params):
 
 def test_every_service_three_times_behind_one_gateway_survives_a_sigkill_mid_stream(cluster):
     answers: list[tuple[str, str]] = []                  # every HTTP answer: (operation, outcome)
+    spans: list[tuple[float, float]] = []                # when each request was sent and answered
     operations: list[tuple[str, str, dict]] = []         # every operation: (operation, final outcome, facts)
     lock = threading.Lock()
     done = Counter()
@@ -163,12 +164,14 @@ def test_every_service_three_times_behind_one_gateway_survives_a_sigkill_mid_str
 
     def http(browser, op, method, path, tolerate=(), **kwargs):
         """One request; returns the body of a 2xx (or of a tolerated refusal), else raises Stop."""
+        sent = time.monotonic()
         try:
             outcome, body = classify(browser.request(method, path, timeout=HTTP_TIMEOUT, **kwargs))
         except requests.RequestException as exc:
             outcome, body = f"unexpected:{type(exc).__name__}:{exc}", None
         with lock:
             answers.append((op, outcome))
+            spans.append((sent, time.monotonic()))
         if outcome == "ok" or outcome.removeprefix("already:") in tolerate:
             return body
         raise Stop(outcome)
@@ -242,6 +245,7 @@ def test_every_service_three_times_behind_one_gateway_survives_a_sigkill_mid_str
     while done["register"] < total // 3 and time.time() < deadline:
         time.sleep(0.05)
     victims = [cluster["procs"][(name, 0)] for name in SERVICES]
+    kill_time = time.monotonic()
     for victim in victims:
         victim.send_signal(signal.SIGKILL)              # mid-stream: calls and events in flight on it
     killed_at = dict(done)
@@ -256,12 +260,15 @@ def test_every_service_three_times_behind_one_gateway_survives_a_sigkill_mid_str
     per_code = Counter(outcome for _, outcome in answers if outcome.startswith("already"))
     final = Counter(f"{op}:{outcome.split(':')[0]}" for op, outcome, _ in operations)
     unexpected = [a for a in answers if a[1].startswith("unexpected")]
+    in_flight = [end - sent for sent, end in spans if sent <= kill_time <= end]
     served = {path.stem: sum(1 for line in open(path, encoding="utf-8") if '"ausm.rpc"' in line)
               for path in sorted(Path(cluster["logs"]).glob("*-[0-9].log"))}
     duplicates = sum(1 for path in Path(cluster["logs"]).glob("profile-*.log")
                      for line in open(path, encoding="utf-8") if '"outcome": "duplicate"' in line)
     print(f"\nscale-out: {len(answers)} HTTP answers in {stream_seconds:.0f} s through one gateway to "
-          f"{INSTANCES} instances each of {', '.join(SERVICES)}; instance 0 of each killed after {killed_at}; "
+          f"{INSTANCES} instances each of {', '.join(SERVICES)}; instance 0 of each killed after {killed_at} "
+          f"with {len(in_flight)} HTTP requests in flight (answered within {max(in_flight, default=0):.1f} s); "
+          f"slowest answer {max((end - sent for sent, end in spans), default=0):.1f} s; "
           f"answers {dict(sorted(per_answer.items()))}; already-applied codes {dict(per_code)}; "
           f"operations {dict(sorted(final.items()))}; RPC calls served per instance {served}; "
           f"events redelivered and skipped as duplicates {duplicates}; logs {cluster['logs']}")
