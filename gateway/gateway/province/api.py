@@ -6,14 +6,13 @@ the RPC call and nothing else: the services check province and scope from the si
 from functools import wraps
 
 from flask import jsonify, request
-from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ausm_common.errors import ValidationFailed
 from ausm_common.storage import ObjectStore
 
-from ..api import Blueprint
+from ..api import Api, Blueprint
 from ..rpc import services
 from ..schemas import ErrorOut
 from ..uploads import store
@@ -66,6 +65,12 @@ class TokenOut(Schema):
     scope = fields.String()
 
 
+class OAuthErrorOut(Schema):
+    """The token endpoint answers errors as OAuth 2.0 does (RFC 6749 §5.2), not in the platform's error shape."""
+    error = fields.String(required=True, metadata={"example": "invalid_client"})
+    error_description = fields.String()
+
+
 @auth_blp.route("/oauth/token", methods=["POST"])
 @auth_blp.doc(summary="获取访问令牌（client_credentials）", requestBody={"content": {
     "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["grant_type"], "properties": {
@@ -83,13 +88,30 @@ class TokenOut(Schema):
                 "令牌为 RS256 签名的 JWT（头部含 kid），有效期 10 分钟，受众 ausm-province-api。\n\n"
                 "private_key_jwt 的 Python 示例：\n\n```python\n" + python_example("https://<平台地址>") + "\n```")
 @auth_blp.response(200, TokenOut)
+@auth_blp.alt_response(400, schema=OAuthErrorOut, description="RFC 6749 §5.2：invalid_request | invalid_grant | "
+                       "unsupported_grant_type | invalid_scope | invalid_client")
+@auth_blp.alt_response(401, schema=OAuthErrorOut, description="RFC 6749 §5.2：invalid_client（客户端认证失败）")
 def token():
     from flask import current_app
     return current_app.extensions["province_oauth"].create_token_response()
 
 
+class JwkOut(Schema):
+    kty = fields.String(metadata={"example": "RSA"})
+    kid = fields.String()
+    use = fields.String(metadata={"example": "sig"})
+    alg = fields.String(metadata={"example": "RS256"})
+    n = fields.String()
+    e = fields.String()
+
+
+class JwksOut(Schema):
+    keys = fields.List(fields.Nested(JwkOut))
+
+
 @auth_blp.route("/.well-known/jwks.json", methods=["GET"])
 @auth_blp.doc(summary="令牌签名公钥（JWKS）", description="签名密钥定期轮换；旧密钥在其签发的令牌全部过期前仍在此公布。")
+@auth_blp.alt_response(200, schema=JwksOut, success=True)
 def jwks():
     response = jsonify(access.jwks())
     response.headers["Cache-Control"] = "public, max-age=60"
@@ -164,11 +186,44 @@ class EnrollmentsQuery(In):
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
+class EnrollmentOut(Schema):
+    class Meta:
+        unknown = EXCLUDE
+    id = fields.String()
+    enrollment_no = fields.String(allow_none=True, metadata={"description": "报名注册号"})
+    exam_id = fields.String()
+    year = fields.Integer()
+    level = fields.String()
+    level_label = fields.String()
+    region_code = fields.String()
+    region_name = fields.String(allow_none=True)
+    city_code = fields.String(allow_none=True)
+    status = fields.String()
+    status_label = fields.String()
+    step = fields.Raw(allow_none=True)
+    route = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    post_review_status = fields.String(allow_none=True)
+    amount_fen = fields.Integer(allow_none=True)
+    name = fields.String(metadata={"description": "脱敏"})
+    id_number = fields.String(metadata={"description": "脱敏"})
+    submitted_at = fields.String(allow_none=True)
+    updated_at = fields.String(allow_none=True)
+
+
+class EnrollmentPage(Schema):
+    items = fields.List(fields.Nested(EnrollmentOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
 @blp.route("/enrollments", methods=["GET"])
 @blp.doc(summary="本省考试报名（脱敏）", security=BEARER)
 @blp.arguments(EnrollmentsQuery, location="query", as_kwargs=True)
+@blp.response(200, EnrollmentPage)
 def enrollments(**query):
-    return jsonify(services.exam.province_enrollments(**query))
+    return services.exam.province_enrollments(**query)
 
 
 # --- score import jobs -----------------------------------------------------------------------------------
@@ -246,8 +301,8 @@ def stored_batch(what: str, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[str, str
 
 def batch_body(csv_example: str, jsonl_example: str, query: dict) -> dict:
     return {"security": BEARER, "requestBody": {"required": True, "content": {
-        "text/csv": {"schema": {"type": "string"}, "example": csv_example},
-        "application/x-ndjson": {"schema": {"type": "string"}, "example": jsonl_example}}},
+        "text/csv": {"schema": {"type": "string", "minLength": 1}, "example": csv_example},
+        "application/x-ndjson": {"schema": {"type": "string", "minLength": 1}, "example": jsonl_example}}},
         "parameters": [{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 255}},
                        {"in": "query", "required": True, "schema": {"type": "string", "maxLength": 32}, **query}]}
 
@@ -397,8 +452,7 @@ def init_app(app):
     app.config.setdefault("PROVINCE_API_SPEC_OPTIONS", {
         "info": {"description": "省级系统以 OAuth 2.0 客户端凭证获取访问令牌后调用。开发者说明：/province/developers"},
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}}})
-    api = Api(app, config_prefix="PROVINCE")
-    api.ERROR_SCHEMA = ErrorOut
+    api = Api(app, config_prefix="PROVINCE")     # the platform's error shape (ErrorOut) as its default response
     api.register_blueprint(auth_blp)
     api.register_blueprint(blp)
     from . import webhooks
