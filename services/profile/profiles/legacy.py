@@ -250,9 +250,12 @@ def _started(session, id_numbers) -> set[str]:
     return {r for r in rows if r}
 
 
+ALREADY_STARTED = "该人员已在本平台开始信息采集，原省平台数据不再带入（如需更正请由本人办理信息变更）"
+
+
 def _refusal(existing: LegacyRecord | None, started: bool, province: str) -> str | None:
     if (existing is not None and existing.claimed_at is not None) or started:
-        return "该人员已在本平台开始信息采集，原省平台数据不再带入（如需更正请由本人办理信息变更）"
+        return ALREADY_STARTED
     if existing is not None and existing.province_code != province:
         return "该人员的原平台记录已由其他省份导入"
     return None
@@ -310,7 +313,7 @@ def import_rows(session, jurisdiction: str, rows: Iterable[tuple[int, dict | Non
         landed = set(session.scalars(statement.returning(LegacyRecord.id_number)))
         saved += len(landed)
         for number in sorted(set(lines) - landed, key=lines.get):
-            errors.append(as_row_error(lines[number], [("id_number", _refusal(None, True, ""))], csv_paths))
+            errors.append(as_row_error(lines[number], [("id_number", ALREADY_STARTED)], csv_paths))
     return saved, sorted(errors, key=lambda e: e["line"])
 
 
